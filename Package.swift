@@ -1,0 +1,154 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One set of Swift settings for every target: Swift 6 language mode (strict concurrency)
+/// and explicit `any` for existentials.
+let swiftSettings: [SwiftSetting] = [
+  .swiftLanguageMode(.v6),
+  .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+  name: "slipstream",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "SlipstreamWire", targets: ["SlipstreamWire"]),
+    .library(name: "SlipstreamRPC", targets: ["SlipstreamRPC"]),
+    .library(name: "SlipstreamAPI", targets: ["SlipstreamAPI"]),
+    .library(name: "SlipstreamTransport", targets: ["SlipstreamTransport"]),
+    .library(name: "SlipstreamDomain", targets: ["SlipstreamDomain"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+  ],
+  targets: [
+    // C libraries: the only places C is imported. Each has a shim.h of static inline
+    // wrappers for the macros Swift cannot import.
+    .systemLibrary(
+      name: "CNGHTTP2",
+      pkgConfig: "libnghttp2",
+      providers: [.apt(["libnghttp2-dev"])]
+    ),
+    .systemLibrary(
+      name: "COpenSSL",
+      pkgConfig: "openssl",
+      providers: [.apt(["libssl-dev"])]
+    ),
+    .systemLibrary(
+      name: "CZlib",
+      pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]
+    ),
+
+    // The shared wire codec: gRPC framing, status, timeouts, metadata, compression.
+    .target(
+      name: "SlipstreamWire",
+      dependencies: ["CZlib"],
+      swiftSettings: swiftSettings
+    ),
+    // Transport-agnostic RPC core: errors, metadata, methods, handlers, interceptors.
+    .target(
+      name: "SlipstreamRPC",
+      dependencies: ["SlipstreamWire"],
+      swiftSettings: swiftSettings
+    ),
+    // Generated protobuf messages for proto-spec/ and typed service stubs.
+    .target(
+      name: "SlipstreamAPI",
+      dependencies: [
+        "SlipstreamRPC",
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // TLS on OpenSSL memory BIOs as a NIO handler.
+    .target(
+      name: "SlipstreamTLS",
+      dependencies: [
+        "COpenSSL",
+        .product(name: "NIOCore", package: "swift-nio"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // HTTP/2 on an nghttp2 session as a NIO handler.
+    .target(
+      name: "SlipstreamHTTP2",
+      dependencies: [
+        "CNGHTTP2",
+        .product(name: "NIOCore", package: "swift-nio"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // gRPC server and client over SlipstreamHTTP2 + SlipstreamTLS on NIO event loops.
+    .target(
+      name: "SlipstreamTransport",
+      dependencies: [
+        "SlipstreamRPC",
+        "SlipstreamWire",
+        "SlipstreamTLS",
+        "SlipstreamHTTP2",
+        "SlipstreamAPI",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // The trading domain: pure Swift, no I/O.
+    .target(
+      name: "SlipstreamDomain",
+      dependencies: [],
+      swiftSettings: swiftSettings
+    ),
+
+    .testTarget(
+      name: "SlipstreamWireTests",
+      dependencies: ["SlipstreamWire"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "SlipstreamRPCTests",
+      dependencies: ["SlipstreamRPC"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "SlipstreamAPITests",
+      dependencies: ["SlipstreamAPI", "SlipstreamWire"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "SlipstreamTLSTests",
+      dependencies: [
+        "SlipstreamTLS",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "SlipstreamHTTP2Tests",
+      dependencies: [
+        "SlipstreamHTTP2",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "SlipstreamTransportTests",
+      dependencies: [
+        "SlipstreamTransport",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "SlipstreamDomainTests",
+      dependencies: ["SlipstreamDomain"],
+      swiftSettings: swiftSettings
+    ),
+  ]
+)

@@ -1,0 +1,1 @@
+// SlipstreamAPI: placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// SlipstreamDomain: placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// SlipstreamHTTP2: placeholder until its issue lands.

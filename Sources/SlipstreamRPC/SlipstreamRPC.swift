@@ -1,0 +1,1 @@
+// SlipstreamRPC: placeholder until its issue lands.

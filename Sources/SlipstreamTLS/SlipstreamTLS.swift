@@ -1,0 +1,1 @@
+// SlipstreamTLS: placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// SlipstreamTransport: placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// SlipstreamWire: placeholder until its issue lands.
