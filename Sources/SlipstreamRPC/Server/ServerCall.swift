@@ -1,0 +1,56 @@
+public import SlipstreamWire
+
+/// The outbound half of a server call, implemented by a transport.
+///
+/// The RPC core calls it from the handler's task. `headers` is non-nil exactly once: on the
+/// first `write`, or on `finish` when nothing was written (a trailers-only response when
+/// there were no messages either).
+public protocol ServerCallResponder: Sendable {
+  /// Sends one serialized response message, suspending while the peer is not reading.
+  /// - Parameters:
+  ///   - payload: The message payload (the transport frames and maybe compresses it).
+  ///   - headers: Initial metadata to send first, when they have not gone out yet.
+  /// - Throws: an error when the stream is gone (client cancelled, connection lost).
+  func write(_ payload: [UInt8], headers: Metadata?) async throws
+
+  /// Ends the call. Calls after the first have no effect.
+  /// - Parameters:
+  ///   - headers: Initial metadata, when they have not gone out yet.
+  ///   - lastMessage: A final message to send before the status (saves a round of work for
+  ///     unary calls).
+  ///   - status: The call's status.
+  ///   - trailers: Trailing metadata.
+  func finish(headers: Metadata?, lastMessage: [UInt8]?, status: Status, trailers: Metadata)
+}
+
+/// One inbound call as a transport hands it to ``RPCServer/handle(_:)``.
+public struct ServerCall: Sendable {
+  /// The `:path` the client asked for.
+  public var path: String
+  /// Request metadata (transport headers removed).
+  public var metadata: Metadata
+  /// The deadline from `grpc-timeout`, if any.
+  public var deadline: ContinuousClock.Instant?
+  /// The remote peer.
+  public var peer: PeerInfo
+  /// Request message payloads, already deframed and decompressed by the transport.
+  public var requests: RPCStreamBuffer<[UInt8]>
+  /// Where the response goes.
+  public var responder: any ServerCallResponder
+
+  public init(
+    path: String,
+    metadata: Metadata,
+    deadline: ContinuousClock.Instant?,
+    peer: PeerInfo,
+    requests: RPCStreamBuffer<[UInt8]>,
+    responder: any ServerCallResponder
+  ) {
+    self.path = path
+    self.metadata = metadata
+    self.deadline = deadline
+    self.peer = peer
+    self.requests = requests
+    self.responder = responder
+  }
+}

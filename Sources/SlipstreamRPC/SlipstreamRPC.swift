@@ -1,1 +1,0 @@
-// SlipstreamRPC: placeholder until its issue lands.

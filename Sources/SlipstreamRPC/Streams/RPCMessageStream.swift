@@ -1,0 +1,74 @@
+import SlipstreamWire
+
+/// An async sequence of typed messages: the requests a handler reads, or the responses a
+/// client reads. Single consumer.
+public struct RPCMessageStream<Message: Sendable>: AsyncSequence, Sendable {
+  public typealias Element = Message
+
+  private let nextMessage: @Sendable () async throws -> Message?
+
+  /// Creates a stream from a function that returns the next message, nil at the end.
+  public init(_ nextMessage: @escaping @Sendable () async throws -> Message?) {
+    self.nextMessage = nextMessage
+  }
+
+  /// Creates a stream that deserializes the payloads of a buffer.
+  /// - Parameters:
+  ///   - buffer: The payloads.
+  ///   - deserializer: Decodes each payload; a failure ends the stream with INTERNAL.
+  public init(payloads buffer: RPCStreamBuffer<[UInt8]>, deserializer: some MessageDeserializer<Message>) {
+    self.init {
+      guard let payload = try await buffer.next() else { return nil }
+      return try decode(payload, with: deserializer)
+    }
+  }
+
+  public struct AsyncIterator: AsyncIteratorProtocol {
+    fileprivate let nextMessage: @Sendable () async throws -> Message?
+    public mutating func next() async throws -> Message? { try await nextMessage() }
+  }
+
+  public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(nextMessage: nextMessage) }
+}
+
+/// Writes typed messages: a server's responses, or a client's requests. Each write suspends
+/// while the peer is not reading (flow control), so a slow reader never grows memory.
+public struct RPCWriter<Message: Sendable>: Sendable {
+  private let sink: @Sendable (Message) async throws -> Void
+
+  /// Creates a writer over a function that sends one message.
+  public init(_ sink: @escaping @Sendable (Message) async throws -> Void) {
+    self.sink = sink
+  }
+
+  /// Sends one message.
+  /// - Throws: ``RPCError`` when the call is over (cancelled, failed or finished).
+  public func write(_ message: Message) async throws {
+    try await sink(message)
+  }
+
+  /// Sends the messages in order.
+  public func write(contentsOf messages: some Sequence<Message>) async throws {
+    for message in messages { try await sink(message) }
+  }
+}
+
+/// Decodes a payload, mapping a failure to INTERNAL with the reason.
+
+func decode<D: MessageDeserializer>(_ payload: [UInt8], with deserializer: D) throws -> D.Message {
+  do {
+    return try deserializer.deserialize(payload)
+  } catch {
+    throw RPCError(code: .internalError, message: "Could not decode a message: \(error)", cause: error)
+  }
+}
+
+/// Encodes a message, mapping a failure to INTERNAL with the reason.
+
+func encode<S: MessageSerializer>(_ message: S.Message, with serializer: S) throws -> [UInt8] {
+  do {
+    return try serializer.serialize(message)
+  } catch {
+    throw RPCError(code: .internalError, message: "Could not encode a message: \(error)", cause: error)
+  }
+}

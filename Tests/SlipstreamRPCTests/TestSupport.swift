@@ -1,0 +1,127 @@
+import SlipstreamRPC
+import SlipstreamWire
+import Synchronization
+
+/// UTF-8 strings as messages, so tests read clearly.
+struct StringCodec: MessageSerializer, MessageDeserializer {
+  func serialize(_ message: String) throws -> [UInt8] { Array(message.utf8) }
+  func deserialize(_ bytes: [UInt8]) throws -> String {
+    guard let string = String(validating: bytes, as: UTF8.self) else { throw BadUTF8() }
+    return string
+  }
+  struct BadUTF8: Error {}
+}
+
+enum Echo {
+  static let service = "test.Echo"
+  static let get = MethodDescriptor(service: service, method: "Get")
+  static let collect = MethodDescriptor(service: service, method: "Collect")
+  static let expand = MethodDescriptor(service: service, method: "Expand")
+  static let update = MethodDescriptor(service: service, method: "Update")
+  static let hang = MethodDescriptor(service: service, method: "Hang")
+  static let fail = MethodDescriptor(service: service, method: "Fail")
+  static let crash = MethodDescriptor(service: service, method: "Crash")
+}
+
+/// One-shot signal a test can await (no sleeping).
+final class Signal: Sendable {
+  private let state = Mutex<(fired: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+  func fire() {
+    let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+      state.fired = true
+      defer { state.waiters = [] }
+      return state.waiters
+    }
+    for waiter in waiters { waiter.resume() }
+  }
+  var hasFired: Bool { state.withLock { $0.fired } }
+  func wait() async {
+    await withCheckedContinuation { continuation in
+      let now = state.withLock { state -> Bool in
+        if state.fired { return true }
+        state.waiters.append(continuation)
+        return false
+      }
+      if now { continuation.resume() }
+    }
+  }
+}
+
+/// Suspends until the task is cancelled, then fires `cancelled`.
+func waitForCancellation(_ cancelled: Signal) async {
+  let never = Signal()
+  await withTaskCancellationHandler {
+    await never.wait()
+  } onCancel: {
+    never.fire()
+  }
+  cancelled.fire()
+}
+
+struct EchoService: RPCService {
+  let hangCancelled = Signal()
+  let hangStarted = Signal()
+
+  func registerMethods(with router: inout RPCRouter) {
+    let codec = StringCodec()
+    router.registerUnary(Echo.get, deserializer: codec, serializer: codec) { request, context in
+      context.response.initial = context.metadata
+      var trailing: Metadata = [:]
+      try trailing.addString("done", forKey: "x-trailer")
+      context.response.trailing = trailing
+      return "echo:\(request)"
+    }
+    router.registerClientStreaming(Echo.collect, deserializer: codec, serializer: codec) { requests, _ in
+      var all: [String] = []
+      for try await request in requests { all.append(request) }
+      return all.joined(separator: ",")
+    }
+    router.registerServerStreaming(Echo.expand, deserializer: codec, serializer: codec) { request, writer, _ in
+      guard let count = Int(request) else {
+        throw RPCError(code: .invalidArgument, message: "Not a number: \(request)")
+      }
+      for i in 0..<count { try await writer.write("item-\(i)") }
+    }
+    router.registerBidirectionalStreaming(Echo.update, deserializer: codec, serializer: codec) { requests, writer, _ in
+      for try await request in requests { try await writer.write(request.uppercased()) }
+    }
+    let started = hangStarted
+    let cancelled = hangCancelled
+    router.registerUnary(Echo.hang, deserializer: codec, serializer: codec) { _, _ in
+      started.fire()
+      await waitForCancellation(cancelled)
+      throw CancellationError()
+    }
+    router.registerUnary(Echo.fail, deserializer: codec, serializer: codec) { request, _ in
+      var metadata: Metadata = [:]
+      try metadata.addString("why", forKey: "x-reason")
+      throw RPCError(code: .notFound, message: "No quote for \(request)", metadata: metadata)
+    }
+    router.registerUnary(Echo.crash, deserializer: codec, serializer: codec) { _, _ -> String in
+      struct SecretInternalFailure: Error { let password = "hunter2" }
+      throw SecretInternalFailure()
+    }
+  }
+}
+
+func makeClient(
+  _ service: EchoService = EchoService(),
+  serverInterceptors: [any ServerInterceptor] = [],
+  clientInterceptors: [any ClientInterceptor] = [],
+  bufferLimit: Int = 1 << 20
+) -> RPCClient {
+  let server = RPCServer(services: [service], interceptors: serverInterceptors)
+  return RPCClient(transport: InProcessTransport(server: server, bufferLimit: bufferLimit), interceptors: clientInterceptors)
+}
+
+/// Expects `body` to throw an RPCError and returns it.
+func expectRPCError(_ body: () async throws -> Void) async -> RPCError? {
+  do {
+    try await body()
+    return nil
+  } catch let error as RPCError {
+    return error
+  } catch {
+    return RPCError(code: .unknown, message: "not an RPCError: \(error)")
+  }
+}
