@@ -67,6 +67,17 @@ import Testing
     #expect(try deframe([frame[...]], encoding: .gzip) == [payload])
   }
 
+  @Test func inflatesGzipWrittenByAnotherImplementation() throws {
+    // Python: gzip.compress(b"hello, slipstream", mtime=0)
+    let body: [UInt8] = [
+      0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0xCB, 0x48, 0xCD, 0xC9, 0xC9,
+      0xD7, 0x51, 0x28, 0xCE, 0xC9, 0x2C, 0x28, 0x2E, 0x29, 0x4A, 0x4D, 0xCC, 0x05, 0x00, 0x55,
+      0x65, 0x0B, 0xC9, 0x11, 0x00, 0x00, 0x00,
+    ]
+    #expect(try deframe([(prefix(flag: 1, length: body.count) + body)[...]], encoding: .gzip)
+      == [Array("hello, slipstream".utf8)])
+  }
+
   @Test func gzipFromOutsideAndConcatenatedMembers() throws {
     // A gzip body made of two members, as RFC 1952 allows.
     let body = try gzipped([1, 2, 3]) + gzipped([4, 5])
