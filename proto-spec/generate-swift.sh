@@ -22,7 +22,7 @@ command -v protoc >/dev/null || { echo "error: protoc not found; apt-get install
 if [[ -z "${PROTOC_GEN_SWIFT:-}" ]]; then
   build_dir="$SPEC_DIR/.build/swift-protobuf-$SWIFT_PROTOBUF_TAG"
   if [[ ! -d "$build_dir" ]]; then
-    git clone --quiet --depth 1 --branch "$SWIFT_PROTOBUF_TAG" "$SWIFT_PROTOBUF_GIT" "$build_dir"
+    git -c advice.detachedHead=false clone --quiet --branch "$SWIFT_PROTOBUF_TAG" "$SWIFT_PROTOBUF_GIT" "$build_dir"
   fi
   (cd "$build_dir" && swift build --product protoc-gen-swift >&2)
   PROTOC_GEN_SWIFT="$build_dir/.build/debug/protoc-gen-swift"
