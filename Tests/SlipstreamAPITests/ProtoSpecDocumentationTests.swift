@@ -39,6 +39,39 @@ struct ProtoSpecDocumentationTests {
     #expect(violations.isEmpty, "\(violations.joined(separator: "\n"))")
   }
 
+  /// Methods that change nothing and so need no `RequestIdentity` (market data and reads
+  /// scoped by an explicit tenant id).
+  static let readOnlyMethods: Set<String> = [
+    "PricingService.GetQuote", "PricingService.GetQuotes", "PricingService.ListSubscriptions",
+    "RouterService.ListRules", "RouterService.ListBrokers",
+    "LedgerService.ListTenantTrades", "LedgerService.ListUserTrades",
+    "LedgerService.GetCostBasis", "LedgerService.GetPnL", "LedgerService.VerifyAudit",
+  ]
+
+  @Test("every state-changing Slipstream request carries a RequestIdentity")
+  func stateChangingRequestsCarryIdentity() async throws {
+    let files = try await Self.descriptors().filter { $0.package.hasPrefix("slipstream.") }
+    var messages: [String: Google_Protobuf_DescriptorProto] = [:]
+    for file in files {
+      for message in file.messageType { messages[".\(file.package).\(message.name)"] = message }
+    }
+    var methods = 0
+    var missing: [String] = []
+    for file in files {
+      for service in file.service {
+        for method in service.method where !Self.readOnlyMethods.contains("\(service.name).\(method.name)") {
+          methods += 1
+          let input = try #require(messages[method.inputType], "\(method.inputType) not found")
+          if !input.field.contains(where: { $0.typeName == ".slipstream.types.v1.RequestIdentity" }) {
+            missing.append("\(service.name).\(method.name) (\(input.name))")
+          }
+        }
+      }
+    }
+    #expect(methods == 27)
+    #expect(missing.isEmpty, "requests without a RequestIdentity: \(missing)")
+  }
+
   /// Compiles proto-spec/ with protoc, keeping comments.
   ///
   /// - Returns: One descriptor per .proto file.
