@@ -15,6 +15,9 @@ public struct MessageDeframer: Sendable {
   /// refused.
   public let encoding: CompressionAlgorithm?
 
+  /// The largest buffer capacity kept once every buffered message has been returned.
+  static let retainedCapacity = 64 * 1024
+
   private var buffer: [UInt8] = []
   /// Index in `buffer` of the first byte not yet returned.
   private var readIndex = 0
@@ -90,7 +93,8 @@ public struct MessageDeframer: Sendable {
     self.readIndex = body.upperBound
     self.prefixChecked = false
     if self.readIndex == self.buffer.count {
-      self.buffer.removeAll(keepingCapacity: true)
+      // Keep a modest buffer for the next message, but do not pin a large one per stream.
+      self.buffer.removeAll(keepingCapacity: self.buffer.capacity <= Self.retainedCapacity)
       self.readIndex = 0
     }
     self.checkPrefix()

@@ -30,7 +30,9 @@ public enum WireFuzzing {
       }
       var deframer = MessageDeframer(maximumMessageSize: 1 << 16, encoding: compression)
       let decoded = Self.feed(framed, to: &deframer, seed: seed &+ 1)
-      precondition(decoded?.elementsEqual(messages, by: { $0.elementsEqual($1) }) == true)
+      precondition(
+        decoded?.elementsEqual(messages, by: { $0.elementsEqual($1) }) == true,
+        "frame/deframe round trip changed the messages")
     }
 
     let text = String(decoding: bytes, as: UTF8.self)
@@ -65,16 +67,20 @@ public enum WireFuzzing {
 
   private static func exerciseText(_ text: String, bytes: [UInt8]) {
     if let timeout = try? GRPCTimeout(parsing: text) {
-      precondition((try? GRPCTimeout(parsing: timeout.headerValue)) == timeout)
+      precondition(
+        (try? GRPCTimeout(parsing: timeout.headerValue)) == timeout, "grpc-timeout round trip")
       // Every header value's duration is exact in the finest unit that fits, so no rounding.
-      precondition(GRPCTimeout(timeout.duration).duration == timeout.duration)
+      precondition(
+        GRPCTimeout(timeout.duration).duration == timeout.duration, "grpc-timeout duration")
     }
     _ = try? Base64.decode(text)
     for padded in [true, false] {
-      precondition((try? Base64.decode(Base64.encode(bytes, padded: padded))) == bytes)
+      precondition(
+        (try? Base64.decode(Base64.encode(bytes, padded: padded))) == bytes, "base64 round trip")
     }
     _ = GRPCStatusMessage.decode(text)
-    precondition(GRPCStatusMessage.decode(GRPCStatusMessage.encode(text)) == text)
+    precondition(
+      GRPCStatusMessage.decode(GRPCStatusMessage.encode(text)) == text, "grpc-message round trip")
     _ = try? Metadata.validateKey(text)
     _ = try? Metadata.validateUserKey(text)
     _ = GRPCContentType.isGRPC(text)
@@ -84,7 +90,7 @@ public enum WireFuzzing {
       let fields = GRPCStatusHeaders.fields(for: status)
       let again = try? GRPCStatusHeaders.parse(
         status: fields[0].value, message: fields.count > 1 ? fields[1].value : nil)
-      precondition(again == status)
+      precondition(again == status, "grpc-status round trip")
     }
   }
 
@@ -97,6 +103,8 @@ public enum WireFuzzing {
     }
     guard let metadata = try? Metadata(headerFields: fields) else { return }
     _ = try? metadata.validateUserKeys()
-    precondition((try? Metadata(headerFields: metadata.headerFields())) == metadata)
+    precondition(
+      (try? Metadata(headerFields: metadata.headerFields())) == metadata,
+      "metadata header-field round trip")
   }
 }
