@@ -62,10 +62,12 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
-    // Generated protobuf messages of the standard gRPC interoperability suite (grpc.testing).
+    // The standard gRPC interoperability suite (grpc.testing): messages, stubs, test cases.
     .target(
       name: "SlipstreamInterop",
       dependencies: [
+        "SlipstreamAPI",
+        "SlipstreamRPC",
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ],
       swiftSettings: swiftSettings

@@ -3,6 +3,10 @@
 #   slipstream/* and grpc/health/*  -> Sources/SlipstreamAPI/Generated/
 #   grpc/testing/*                  -> Sources/SlipstreamInterop/Generated/
 #
+# Typed service stubs for SlipstreamRPC (`<file>.slipstream.swift`: method descriptors, a
+# server protocol and a client per service) come from proto-spec/protoc-gen-slipstream, a
+# small protoc plugin in Python (needs `pip install protobuf`, which grpcio-tools brings).
+#
 # Usage: proto-spec/generate-swift.sh
 #
 # Needs Debian's `protoc` (protobuf-compiler) on PATH. The protoc-gen-swift plugin is built
@@ -41,6 +45,8 @@ generate() {
     --swift_opt=Visibility=Public \
     --swift_opt=FileNaming=PathToUnderscores \
     --swift_out="$out" \
+    --plugin=protoc-gen-slipstream="$SPEC_DIR/protoc-gen-slipstream" \
+    --slipstream_out="$out" \
     "$@"
 }
 
