@@ -62,6 +62,16 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // The standard gRPC interoperability suite (grpc.testing): messages, stubs, test cases.
+    .target(
+      name: "SlipstreamInterop",
+      dependencies: [
+        "SlipstreamAPI",
+        "SlipstreamRPC",
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      swiftSettings: swiftSettings
+    ),
     // TLS on OpenSSL memory BIOs as a NIO handler.
     .target(
       name: "SlipstreamTLS",
@@ -113,7 +123,9 @@ let package = Package(
     ),
     .testTarget(
       name: "SlipstreamAPITests",
-      dependencies: ["SlipstreamAPI", "SlipstreamWire"],
+      dependencies: ["SlipstreamAPI", "SlipstreamInterop", "SlipstreamWire"],
+      // compat.py is run by the tests with python3, not built or bundled.
+      exclude: ["python"],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -1,1 +1,0 @@
-// SlipstreamAPI: placeholder until its issue lands.

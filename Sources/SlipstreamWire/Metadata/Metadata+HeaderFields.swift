@@ -1,0 +1,50 @@
+extension Metadata {
+  /// Builds metadata from received HTTP/2 header fields (headers or trailers).
+  ///
+  /// Dropped: pseudo-headers (`:`...) and ``transportHeaderNames`` — the RPC core reads those
+  /// itself. Kept: everything else, including `user-agent`, `grpc-status-details-bin` and other
+  /// `grpc-` keys gRPC may add later. A `-bin` value is base64, padded or not, and may hold
+  /// several values separated by commas (as proxies join repeated fields); each becomes an entry.
+  ///
+  /// - Parameter headerFields: Field names and values in the order received.
+  /// - Throws: `invalidMetadataKey` for a name outside `[0-9a-z_.-]`; `invalidBase64` for a bad
+  ///   `-bin` value; `invalidMetadataValue` for a string value outside `0x20...0x7E`.
+  public init(headerFields: some Sequence<(name: String, value: String)>) throws(WireError) {
+    self.init()
+    for (name, value) in headerFields {
+      if name.utf8.first == UInt8(ascii: ":") { continue }
+      let key = try Self.validateKey(name)
+      if Self.transportHeaderNames.contains(key) { continue }
+      if Self.isBinaryKey(key) {
+        for part in value.split(separator: ",", omittingEmptySubsequences: false) {
+          let bytes = try Base64.decode(part.trimmingSpaces())
+          self.entries.append(Entry(key: key, value: .binary(bytes)))
+        }
+      } else {
+        let value = Value.string(value)
+        try Self.validate(value, forNormalizedKey: key)
+        self.entries.append(Entry(key: key, value: value))
+      }
+    }
+  }
+
+  /// The header fields to send, in order; binary values are base64 without padding.
+  public func headerFields() -> [(name: String, value: String)] {
+    self.entries.map { entry in
+      switch entry.value {
+      case .string(let string): (entry.key, string)
+      case .binary(let bytes): (entry.key, Base64.encode(bytes, padded: false))
+      }
+    }
+  }
+}
+
+extension Substring {
+  /// The substring without leading and trailing spaces and tabs.
+  func trimmingSpaces() -> Substring {
+    var result = self
+    while result.first == " " || result.first == "\t" { result.removeFirst() }
+    while result.last == " " || result.last == "\t" { result.removeLast() }
+    return result
+  }
+}

@@ -1,1 +1,0 @@
-// SlipstreamWire: placeholder until its issue lands.
