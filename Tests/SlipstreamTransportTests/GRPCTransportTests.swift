@@ -1,3 +1,4 @@
+import SlipstreamAPI
 import SlipstreamRPC
 import SlipstreamTLS
 import SlipstreamTransport
@@ -312,6 +313,22 @@ struct TLSTransportTests {
       }
       #expect(error?.code == .unavailable, "\(String(describing: error))")
       #expect(error?.message.lowercased().contains("hostname") == true || error?.message.lowercased().contains("host name") == true, "\(error?.message ?? "")")
+    }
+  }
+}
+
+@Suite("Health on every server")
+struct HealthOverTransportTests {
+  @Test func everyServerAnswersHealthForItselfAndItsServices() async throws {
+    try await withServer { rpc, server, _ throws -> Void in
+      let health = Grpc_Health_V1_Health.Client(rpc)
+      let whole = try await health.check(.with { $0.service = "" })
+      let service = try await health.check(.with { $0.service = "test.Transport" })
+      #expect(whole.status == .serving)
+      #expect(service.status == .serving)
+      server.health.setStatus(.notServing, forService: "test.Transport")
+      let after = try await health.check(.with { $0.service = "test.Transport" })
+      #expect(after.status == .notServing)
     }
   }
 }

@@ -1,5 +1,6 @@
 public import NIOCore
 import NIOPosix
+public import SlipstreamAPI
 import SlipstreamHTTP2
 public import SlipstreamRPC
 import SlipstreamTLS
@@ -28,6 +29,10 @@ public final class GRPCServer: Sendable {
 
   /// The configuration the server was made with.
   public let configuration: GRPCServerConfiguration
+  /// Serving status reported by `grpc.health.v1.Health`, served on every server: "" and each
+  /// service are SERVING once started and NOT_SERVING once shutdown begins.
+  public let health: HealthStatusStore
+  private let serviceNames: [String]
   private let rpcServer: RPCServer
   private let group: any EventLoopGroup
   private let state = Mutex(State())
@@ -45,7 +50,11 @@ public final class GRPCServer: Sendable {
     group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
   ) {
     self.configuration = configuration
-    self.rpcServer = RPCServer(services: services, interceptors: interceptors)
+    let health = HealthStatusStore()
+    self.health = health
+    let rpcServer = RPCServer(services: services + [HealthService(store: health)], interceptors: interceptors)
+    self.serviceNames = Array(Set(rpcServer.methods.map(\.service))).sorted()
+    self.rpcServer = rpcServer
     self.group = group
   }
 
@@ -74,6 +83,7 @@ public final class GRPCServer: Sendable {
       }
     let listener = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
     state.withLock { $0.listener = listener }
+    for name in [""] + serviceNames { health.setStatus(.serving, forService: name) }
     return listener.localAddress?.port ?? configuration.port
   }
 
@@ -87,6 +97,7 @@ public final class GRPCServer: Sendable {
   /// Stops accepting, lets in-flight calls finish (GOAWAY; new streams are refused), and
   /// closes connections when they are idle or the grace period ends.
   public func shutdownGracefully() async {
+    for name in [""] + serviceNames { health.setStatus(.notServing, forService: name) }
     let (listener, connections) = state.withLock { state in
       state.shuttingDown = true
       return (state.listener, Array(state.connections.values))
