@@ -1,1 +1,0 @@
-// SlipstreamDomain: placeholder until its issue lands.
