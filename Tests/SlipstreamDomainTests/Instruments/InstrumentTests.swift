@@ -8,24 +8,31 @@ struct InstrumentTests {
     try catalog.instrument(for: Symbol(text))
   }
 
+  /// A struct row, not a tuple (see `QuoteTests.RejectionRow`).
+  struct DefaultsRow: Sendable, CustomTestStringConvertible {
+    var symbol: String, price: Price, tick: Price, lot: Quantity, multiplier: Quantity = 1, currency: String = "USD"
+    var testDescription: String { "\(symbol) at \(price)" }
+  }
+
   @Test(
     "defaults per asset class",
     arguments: [
-      ("AAPL", Price("150"), Price("0.01"), Quantity(1), Quantity(1), "USD"),
-      ("AAPL", "0.5", "0.0001", 1, 1, "USD"),
-      ("EUR/USD", "1.0850", "0.0001", 1, 1, "USD"), ("GBP/JPY", "190.5", "0.01", 1, 1, "JPY"),
-      ("BTC/USD", "65000", "0.01", "0.00000001", 1, "USD"), ("ETH/USDT", "3000", "0.01", "0.00000001", 1, "USDT"),
-      ("AAPL250117C00150000", "2.5", "0.05", 1, 100, "USD"), ("AAPL250117C00150000", "3", "0.1", 1, 100, "USD"),
+      DefaultsRow(symbol: "AAPL", price: 150, tick: "0.01", lot: 1),
+      DefaultsRow(symbol: "AAPL", price: "0.5", tick: "0.0001", lot: 1),
+      DefaultsRow(symbol: "EUR/USD", price: "1.0850", tick: "0.0001", lot: 1),
+      DefaultsRow(symbol: "GBP/JPY", price: "190.5", tick: "0.01", lot: 1, currency: "JPY"),
+      DefaultsRow(symbol: "BTC/USD", price: 65000, tick: "0.01", lot: "0.00000001"),
+      DefaultsRow(symbol: "ETH/USDT", price: 3000, tick: "0.01", lot: "0.00000001", currency: "USDT"),
+      DefaultsRow(symbol: "AAPL250117C00150000", price: "2.5", tick: "0.05", lot: 1, multiplier: 100),
+      DefaultsRow(symbol: "AAPL250117C00150000", price: 3, tick: "0.1", lot: 1, multiplier: 100),
     ])
-  func defaults(
-    symbol: String, price: Price, tick: Price, lot: Quantity, multiplier: Quantity, currency: String
-  ) throws {
-    let instrument = try instrument(symbol)
-    #expect(instrument.tick(at: price) == tick)
-    #expect(instrument.lotSize == lot)
-    #expect(instrument.minimumQuantity == lot)
-    #expect(instrument.contractMultiplier == multiplier)
-    #expect(instrument.quoteCurrency.code == currency)
+  func defaults(row: DefaultsRow) throws {
+    let instrument = try instrument(row.symbol)
+    #expect(instrument.tick(at: row.price) == row.tick)
+    #expect(instrument.lotSize == row.lot)
+    #expect(instrument.minimumQuantity == row.lot)
+    #expect(instrument.contractMultiplier == row.multiplier)
+    #expect(instrument.quoteCurrency.code == row.currency)
   }
 
   @Test("catalog options: fractional shares, sub-pips, crypto ticks, penny pilot, overrides")
