@@ -27,22 +27,23 @@ public struct PreTradeRiskCheck: Hashable, Sendable {
       return [.killSwitchEngaged(reason: reason)]
     }
     var violations: [RiskViolation] = []
-    func add(_ violation: RiskViolation?) -> Bool {
-      guard let violation else { return false }
+    // Sequential (no array of closures) so a check allocates nothing unless it fails.
+    for index in 0..<8 {
+      let violation: RiskViolation?
+      switch index {
+      case 0: violation = circuitBreakerViolation(context)
+      case 1: violation = drawdownViolation(order, context)
+      case 2: violation = assetClassViolation(order)
+      case 3: violation = quantityViolation(order)
+      case 4: violation = notionalViolation(order, context)
+      case 5: violation = positionViolation(order, context)
+      case 6: violation = dailyLossViolation(context)
+      default: violation = collarViolation(order, context)
+      }
+      guard let violation else { continue }
       violations.append(violation)
-      return mode == .firstFailure
+      if mode == .firstFailure { break }
     }
-    let checks: [() -> RiskViolation?] = [
-      { self.circuitBreakerViolation(context) },
-      { self.drawdownViolation(order, context) },
-      { self.assetClassViolation(order) },
-      { self.quantityViolation(order) },
-      { self.notionalViolation(order, context) },
-      { self.positionViolation(order, context) },
-      { self.dailyLossViolation(context) },
-      { self.collarViolation(order, context) },
-    ]
-    for check in checks where add(check()) { break }
     return violations
   }
 

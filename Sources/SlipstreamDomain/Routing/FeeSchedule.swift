@@ -18,10 +18,16 @@ public struct FeeSchedule: Hashable, Sendable {
   /// 12 places half-to-even.
   /// - Throws: `AmountError` on overflow or when the currencies differ.
   public func fee(quantity: Quantity, notional: Money) throws(AmountError) -> Money {
-    let units = try quantity.value.magnitude()
-    let shares = try perShare.multiplied(by: units, rounding: .toNearestOrEven)
-    let rate = try basisPoints.divided(by: 10_000, rounding: .toNearestOrEven)
-    let proportional = try notional.multiplied(by: rate, rounding: .toNearestOrEven)
-    return try shares.adding(perOrder).adding(proportional)
+    var total = perOrder
+    if !perShare.isZero {
+      total = try total.adding(try perShare.multiplied(by: try quantity.value.magnitude(), rounding: .toNearestOrEven))
+    }
+    if !basisPoints.isZero {
+      // notional × bps ÷ 10 000 in one rounding step.
+      let raw = try FixedDecimal.multiplyDivide(
+        notional.amount.rawValue, basisPoints.rawValue, 10_000 * FixedDecimal.rawUnitsPerOne, rounding: .toNearestOrEven)
+      total = try total.adding(Money(amount: FixedDecimal(rawValue: raw), currency: notional.currency))
+    }
+    return total
   }
 }
