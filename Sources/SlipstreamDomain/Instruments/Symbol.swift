@@ -1,6 +1,7 @@
 /// A tradable symbol in canonical form, with the asset class detected from its shape.
 ///
-/// - Equities: 1–5 letters with an optional 1–2 letter class after a dot (`AAPL`, `BRK.B`).
+/// - Equities: 1–5 letters with an optional 1–2 letter class after a dot (`AAPL`, `BRK.B`;
+///   `BRK-B` and `BRK/B` normalize to `BRK.B` when they are not a currency pair).
 /// - Forex: two known ISO currencies (`EUR/USD`, `GBP/JPY`; also `EUR-USD`, `EURUSD`).
 /// - Crypto: a known crypto asset against a known currency or stablecoin (`BTC/USD`,
 ///   `ETH/USDT`; `BTC-USD` and `BTCUSD` normalize to `BTC/USD`).
@@ -37,10 +38,14 @@ public struct Symbol: Sendable, Hashable, CustomStringConvertible {
     } else if let separator = upper.firstIndex(where: { $0 == "/" || $0 == "-" }) {
       let base = String(upper[..<separator])
       let quote = String(upper[upper.index(after: separator)...])
-      guard let pair = Self.pair(base: base, quote: quote) else {
+      if let pair = Self.pair(base: base, quote: quote) {
+        self = pair
+      } else if Self.isEquity(base + "." + quote) {
+        // Share classes written with a dash or slash by some feeds: BRK-B, BRK/B.
+        self.init(value: base + "." + quote, assetClass: .equity, base: nil, quote: nil, option: nil)
+      } else {
         throw .unknownCurrencyPair(symbol: text, base: base, quote: quote)
       }
-      self = pair
     } else if upper.contains(where: \.isNumber) {
       self.init(option: try Self.parseOption(upper, original: text))
     } else if Self.isEquity(upper) {

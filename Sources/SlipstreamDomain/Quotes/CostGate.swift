@@ -15,7 +15,8 @@ public struct CostAnalysis: Sendable, Hashable {
   public let spread: FixedDecimal
   /// The threshold that applied, as a fraction.
   public let threshold: FixedDecimal
-  /// Notional at the far touch: ask × quantity for a buy, bid × quantity for a sell.
+  /// Notional at the far touch: ask × quantity for a buy, bid × quantity for a sell, times the
+  /// slippage model's contract multiplier (set it to 100 for US options).
   public let notional: Money
   /// Expected slippage against mid (see ``SlippageModel``).
   public let estimatedSlippage: Money
@@ -75,7 +76,9 @@ public struct CostGate: Sendable, Hashable {
         spread > threshold ? .downgrade(to: .wait, reason: try Self.reason(spread: spread, threshold: threshold)) : .execute
       return CostAnalysis(
         spread: spread, threshold: threshold,
-        notional: try quote.farTouch(for: side).price.notional(of: quantity, in: quote.symbol.quoteCurrency),
+        notional: try quote.farTouch(for: side).price.notional(
+          of: quantity.multiplied(by: slippageModel.contractMultiplier.value, rounding: .toNearestOrEven),
+          in: quote.symbol.quoteCurrency),
         estimatedSlippage: try slippageModel.estimate(quote, side: side, quantity: quantity),
         decision: decision)
     } catch {

@@ -49,8 +49,9 @@ struct FixedDecimalTextTests {
 
   @Test("raw value is the amount times 10^12")
   func rawValue() throws {
-    #expect(try FixedDecimal("1.5").rawValue == 1_500_000_000_000)
-    #expect(try FixedDecimal("-0.000000000001").rawValue == -1)
+    let (oneAndHalf, tiny) = ("1.5", "-0.000000000001")  // variables: parsed at run time, not literals
+    #expect(try FixedDecimal(oneAndHalf).rawValue == 1_500_000_000_000)
+    #expect(try FixedDecimal(tiny).rawValue == -1)
     #expect(FixedDecimal(integerLiteral: 3).rawValue == 3_000_000_000_000)
     #expect(FixedDecimal(stringLiteral: "0.25") == FixedDecimal(rawValue: 250_000_000_000))
   }

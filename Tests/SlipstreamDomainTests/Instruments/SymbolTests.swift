@@ -8,7 +8,7 @@ struct SymbolTests {
     "detects the asset class and normalizes",
     arguments: [
       ("AAPL", AssetClass.equity, "AAPL"), ("aapl", .equity, "AAPL"), ("BRK.B", .equity, "BRK.B"),
-      ("F", .equity, "F"), ("GOOGL", .equity, "GOOGL"), ("BF.BR", .equity, "BF.BR"),
+      ("F", .equity, "F"), ("BRK-B", .equity, "BRK.B"), ("brk/b", .equity, "BRK.B"), ("GOOGL", .equity, "GOOGL"), ("BF.BR", .equity, "BF.BR"),
       ("EUR/USD", .forex, "EUR/USD"), ("GBP/JPY", .forex, "GBP/JPY"), ("eur-usd", .forex, "EUR/USD"),
       ("EURUSD", .forex, "EUR/USD"), ("USD/CHF", .forex, "USD/CHF"),
       ("BTC/USD", .crypto, "BTC/USD"), ("ETH/USDT", .crypto, "ETH/USDT"), ("BTC-USD", .crypto, "BTC/USD"),

@@ -61,6 +61,17 @@ struct CostGateTests {
     }
   }
 
+  @Test("arithmetic overflow on extreme prices is a typed rejection")
+  func overflow() throws {
+    let huge = try Fixtures.quote(
+      bid: Price(value: FixedDecimal(rawValue: .max - 1)), ask: Price(value: FixedDecimal(rawValue: .max)))
+    #expect(throws: QuoteRejection.arithmetic(.overflow)) { try CostGate().evaluate(huge, side: .buy, quantity: 1) }
+    let aapl = try InstrumentCatalog.defaults.instrument(for: Symbol("AAPL"))
+    #expect(throws: SmartLimitRefusal.arithmetic(.overflow)) {
+      try SmartLimitPricer.defaults.price(side: .buy, quote: huge, instrument: aapl)
+    }
+  }
+
   @Test("reason formatting: spread rounds up, threshold half-to-even, two decimals")
   func reasonFormatting() throws {
     #expect(try CostGate.reason(spread: "0.001001", threshold: "0.001") == "Spread 0.11% exceeds threshold 0.10%")
@@ -79,6 +90,11 @@ struct CostGateTests {
     #expect(buy.threshold == "0.001")
     let sell = try CostGate().analyze(quote, side: .sell, quantity: 100)
     #expect(sell.notional == (try Money("9992.5")))
+    let options = CostGate(slippageModel: SlippageModel(contractMultiplier: 100))
+    let contract = try options.analyze(
+      Fixtures.quote("AAPL250117C00150000", bid: "2.40", ask: "2.41"), side: .buy, quantity: 2)
+    #expect(contract.notional == (try Money("482")))
+    #expect(contract.estimatedSlippage == (try Money("1")))
   }
 
   @Test("slippage with the impact term and contract multiplier")
