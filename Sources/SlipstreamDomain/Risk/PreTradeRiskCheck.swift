@@ -89,7 +89,8 @@ public struct PreTradeRiskCheck: Hashable, Sendable {
       return .quoteRequired(symbol: order.symbol, check: "notional")
     }
     do {
-      let notional = try price.notional(of: order.quantity, in: limit.currency)
+      let units = Quantity(value: try order.quantity.value.multiplied(by: order.contractMultiplier.value, rounding: .toNearestOrEven))
+      let notional = try price.notional(of: units, in: order.symbol.quoteCurrency)
       return try limit.isLess(than: notional) ? .notionalAboveLimit(notional: notional, limit: limit) : nil
     } catch {
       return .arithmetic(error)

@@ -41,13 +41,18 @@ public struct RiskOrder: Hashable, Sendable {
   public var quantity: Quantity
   /// The limit price; `nil` for a market order (notional then uses the quote's mid).
   public var limitPrice: Price?
+  /// Units per contract for notional (100 for options by default, else 1).
+  public var contractMultiplier: Quantity
 
   /// Creates an order to check.
-  public init(symbol: Symbol, side: OrderSide, quantity: Quantity, limitPrice: Price? = nil) {
+  public init(
+    symbol: Symbol, side: OrderSide, quantity: Quantity, limitPrice: Price? = nil, contractMultiplier: Quantity? = nil
+  ) {
     self.symbol = symbol
     self.side = side
     self.quantity = quantity
     self.limitPrice = limitPrice
+    self.contractMultiplier = contractMultiplier ?? symbol.standardContractMultiplier
   }
 }
 

@@ -8,22 +8,28 @@ public struct RoutingRequest: Hashable, Sendable {
   public var quantity: Quantity
   /// The price used to estimate notional and fees (limit price, or the quote's mid).
   public var referencePrice: Price
+  /// Units per contract for notional (100 for options by default, else 1).
+  public var contractMultiplier: Quantity
 
   /// Creates a request.
-  public init(symbol: Symbol, side: OrderSide, quantity: Quantity, referencePrice: Price) {
+  public init(
+    symbol: Symbol, side: OrderSide, quantity: Quantity, referencePrice: Price, contractMultiplier: Quantity? = nil
+  ) {
     self.symbol = symbol
     self.side = side
     self.quantity = quantity
     self.referencePrice = referencePrice
+    self.contractMultiplier = contractMultiplier ?? symbol.standardContractMultiplier
   }
 
   /// Whether the quantity has a fractional part.
   public var isFractional: Bool { !quantity.value.isMultiple(of: .one) }
 
-  /// `referencePrice × |quantity|` in `currency`.
+  /// `referencePrice × |quantity| × contractMultiplier` in the symbol's quote currency.
   /// - Throws: `AmountError.overflow`.
-  public func notional(in currency: Currency = .usd) throws(AmountError) -> Money {
-    try referencePrice.notional(of: Quantity(value: try quantity.value.magnitude()), in: currency)
+  public func notional() throws(AmountError) -> Money {
+    let units = try quantity.value.magnitude().multiplied(by: contractMultiplier.value, rounding: .toNearestOrEven)
+    return try referencePrice.notional(of: Quantity(value: units), in: symbol.quoteCurrency)
   }
 }
 

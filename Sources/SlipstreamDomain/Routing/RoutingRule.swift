@@ -6,7 +6,7 @@ public struct RoutingRule: Hashable, Sendable {
     case assetClass(AssetClass)
     /// Every order in one symbol.
     case symbol(Symbol)
-    /// Orders whose notional is at least this amount.
+    /// Orders whose notional (in the instrument's quote currency) is at least this amount.
     case notionalAtLeast(Money)
     /// Orders whose quantity is at least this amount.
     case quantityAtLeast(Quantity)
@@ -29,8 +29,9 @@ public struct RoutingRule: Hashable, Sendable {
     case .assetClass(let assetClass): return request.symbol.assetClass == assetClass
     case .symbol(let symbol): return request.symbol == symbol
     case .notionalAtLeast(let minimum):
-      guard let notional = try? request.notional(in: minimum.currency) else { return false }
-      return !((try? notional.isLess(than: minimum)) ?? true)
+      // A threshold in another currency than the instrument's never matches.
+      guard let notional = try? request.notional(), notional.currency == minimum.currency else { return false }
+      return minimum.amount <= notional.amount
     case .quantityAtLeast(let minimum): return request.quantity >= minimum
     }
   }

@@ -40,3 +40,33 @@ struct OrderAdapterTests {
     #expect(tracker.quantity == 6)
   }
 }
+
+@Suite("Contract multipliers and quote currencies in notionals")
+struct NotionalUnitsTests {
+  let option = Fixture.symbol("AAPL250117C00150000")
+
+  @Test("an options order's notional counts 100 units per contract")
+  func optionsNotional() throws {
+    let check = PreTradeRiskCheck(limits: RiskLimits(maxOrderNotional: Fixture.usd("1000")))
+    let order = RiskOrder(symbol: option, side: .buy, quantity: 3, limitPrice: "4")
+    #expect(order.contractMultiplier == 100)
+    #expect(check.evaluate(order, in: RiskContext(now: Fixture.t(0))) == [
+      .notionalAboveLimit(notional: Fixture.usd("1200"), limit: Fixture.usd("1000"))
+    ])
+    let request = RoutingRequest(symbol: option, side: .buy, quantity: 3, referencePrice: "4")
+    #expect(try request.notional() == Fixture.usd("1200"))
+    #expect(RoutingRequest(symbol: Fixture.aapl, side: .buy, quantity: 3, referencePrice: "4", contractMultiplier: 10).contractMultiplier == 10)
+  }
+
+  @Test("notionals are in the instrument's quote currency; a rule in another currency never matches")
+  func quoteCurrency() throws {
+    let ethBTC = Fixture.symbol("ETH/BTC")
+    let request = RoutingRequest(symbol: ethBTC, side: .buy, quantity: 10, referencePrice: "0.05")
+    #expect(try request.notional() == Money(amount: "0.5", currency: .btc))
+    #expect(!RoutingRule(.notionalAtLeast(Fixture.usd("0.1")), broker: .coinbase).matches(request))
+    #expect(RoutingRule(.notionalAtLeast(Money(amount: "0.1", currency: .btc)), broker: .coinbase).matches(request))
+    let check = PreTradeRiskCheck(limits: RiskLimits(maxOrderNotional: Fixture.usd("1000")))
+    let order = RiskOrder(symbol: ethBTC, side: .buy, quantity: 10, limitPrice: "0.05")
+    #expect(check.evaluate(order, in: RiskContext(now: Fixture.t(0))) == [.arithmetic(.currencyMismatch(.usd, .btc))])
+  }
+}
