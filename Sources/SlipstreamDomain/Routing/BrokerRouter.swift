@@ -4,7 +4,8 @@
 ///
 /// Normalization divides by the highest fee (latency) among the eligible candidates, so the
 /// cheapest (fastest) broker gets the most of that weight; unknown latency counts as the slowest and
-/// unknown fill quality as 0. All arithmetic is fixed-point, rounded half-to-even at 12 places.
+/// unknown fill quality as 0. Fees are exact fixed-point; ratios, components and totals are integer
+/// fixed-point at 10⁻⁹ resolution, rounded half-to-even (fast 64-bit arithmetic on the hot path).
 public struct BrokerRouter: Hashable, Sendable {
   /// The score weights.
   public var weights: ScoringWeights
@@ -95,29 +96,45 @@ public struct BrokerRouter: Hashable, Sendable {
     return reasons
   }
 
-  private static let unit = FixedDecimal.rawUnitsPerOne
+  /// Scores are computed at 10⁻⁹ resolution in 64-bit integers (one hardware division per ratio,
+  /// products of two values ≤ 10⁹ fit in `UInt64`) and reported as `FixedDecimal`.
+  private static let scoreUnit: UInt64 = 1_000_000_000
+  private static let rawPerScoreUnit: Int128 = 1_000
 
-  /// `numerator ÷ denominator` in units of 10⁻¹², rounded half-to-even, for a ratio known to lie in
-  /// 0…1 (`0 ≤ numerator ≤ denominator`, both raw 10⁻¹² values); falls back to checked division if
-  /// the scaled numerator would overflow.
-  private static func unitRatio(_ numerator: Int128, _ denominator: Int128) throws(AmountError) -> FixedDecimal {
-    let (scaled, overflow) = numerator.multipliedReportingOverflow(by: unit)
-    guard !overflow else {
-      return try FixedDecimal(rawValue: numerator).divided(by: FixedDecimal(rawValue: denominator), rounding: .toNearestOrEven)
+  /// `numerator ÷ denominator` at 10⁻⁹, half-to-even, for `0 ≤ numerator ≤ denominator`, `denominator > 0`.
+  private static func ratio(_ numerator: UInt64, _ denominator: UInt64) -> UInt64 {
+    let (quotient, remainder) = denominator.dividingFullWidth(numerator.multipliedFullWidth(by: scoreUnit))
+    return roundHalfEven(quotient, remainder, denominator)
+  }
+
+  /// A ratio of two non-negative raw 10⁻¹² values at 10⁻⁹; falls back to 128-bit arithmetic when
+  /// they exceed 64 bits.
+  private static func ratio(_ numerator: FixedDecimal, _ denominator: FixedDecimal) throws(AmountError) -> UInt64 {
+    if let n = UInt64(exactly: numerator.rawValue), let d = UInt64(exactly: denominator.rawValue) {
+      return ratio(n, d)
     }
-    return FixedDecimal(rawValue: roundHalfEven(scaled, denominator))
+    let exact = try numerator.divided(by: denominator, rounding: .toNearestOrEven)
+    return UInt64(exact.rawValue / rawPerScoreUnit)
   }
 
-  /// `a × b` for two values in 0…1 (raw ≤ 10¹², so the raw product fits easily), half-to-even.
-  private static func unitProduct(_ a: FixedDecimal, _ b: FixedDecimal) -> FixedDecimal {
-    FixedDecimal(rawValue: roundHalfEven(a.rawValue * b.rawValue, unit))
+  /// `a × b` for two values in 0…1 at 10⁻⁹, half-to-even.
+  private static func product(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    let (quotient, remainder) = (a * b).quotientAndRemainder(dividingBy: scoreUnit)
+    return roundHalfEven(quotient, remainder, scoreUnit)
   }
 
-  private static func roundHalfEven(_ numerator: Int128, _ denominator: Int128) -> Int128 {
-    let (quotient, remainder) = numerator.quotientAndRemainder(dividingBy: denominator)
-    let twice = remainder * 2
-    if twice > denominator || (twice == denominator && quotient & 1 == 1) { return quotient + 1 }
-    return quotient
+  private static func roundHalfEven(_ quotient: UInt64, _ remainder: UInt64, _ divisor: UInt64) -> UInt64 {
+    let upper = divisor - remainder
+    return remainder > upper || (remainder == upper && quotient & 1 == 1) ? quotient + 1 : quotient
+  }
+
+  /// A weight at 10⁻⁹ (weights are 0…1).
+  private static func scoreUnits(_ value: FixedDecimal) -> UInt64 {
+    UInt64(value.rawValue / rawPerScoreUnit)
+  }
+
+  private static func decimal(_ units: UInt64) -> FixedDecimal {
+    FixedDecimal(rawValue: Int128(units) * rawPerScoreUnit)
   }
 
   private func score(
@@ -136,26 +153,28 @@ public struct BrokerRouter: Hashable, Sendable {
     }
     var scores: [BrokerScore] = []
     scores.reserveCapacity(eligible.count)
+    let (costWeight, speedWeight, fillWeight) =
+      (Self.scoreUnits(weights.cost), Self.scoreUnits(weights.speed), Self.scoreUnits(weights.fill))
     for (index, fee) in zip(eligible, fees) {
-      let profile = candidates[index]
+      // Read fields in place: copying a whole profile costs retains of its set and id.
       // Fees are non-negative, so fee ≤ maxFee and the ratio is in 0…1.
-      let normalizedFee = maxFee.isPositive ? try Self.unitRatio(fee.amount.rawValue, maxFee.rawValue) : .zero
-      let normalizedLatency: FixedDecimal
-      if let latency = profile.latency.microseconds {
-        normalizedLatency = maxLatency > 0 ? try Self.unitRatio(Int128(latency), Int128(maxLatency)) : .zero
+      let feeRatio = maxFee.isPositive ? try Self.ratio(fee.amount, maxFee) : 0
+      let latencyRatio: UInt64
+      if let latency = candidates[index].latency.microseconds {
+        latencyRatio = maxLatency > 0 ? Self.ratio(UInt64(latency), UInt64(maxLatency)) : 0
       } else {
-        normalizedLatency = .one
+        latencyRatio = Self.scoreUnit
       }
-      let fillScore = profile.fillQuality ?? .zero
-      let cost = Self.unitProduct(weights.cost, FixedDecimal(rawValue: Self.unit - normalizedFee.rawValue))
-      let speed = Self.unitProduct(weights.speed, FixedDecimal(rawValue: Self.unit - normalizedLatency.rawValue))
-      let fill = Self.unitProduct(weights.fill, fillScore)
+      let fillScore = candidates[index].fillQuality ?? .zero
+      let cost = Self.product(costWeight, Self.scoreUnit - feeRatio)
+      let speed = Self.product(speedWeight, Self.scoreUnit - latencyRatio)
+      let fill = Self.product(fillWeight, Self.scoreUnits(fillScore))
       scores.append(
         BrokerScore(
-          broker: profile.id, fee: fee, normalizedFee: normalizedFee, normalizedLatency: normalizedLatency,
-          fillScore: fillScore, costComponent: cost, speedComponent: speed, fillComponent: fill,
-          total: FixedDecimal(rawValue: cost.rawValue + speed.rawValue + fill.rawValue),
-          hasCompleteData: profile.hasCompleteData))
+          broker: candidates[index].id, fee: fee, normalizedFee: Self.decimal(feeRatio),
+          normalizedLatency: Self.decimal(latencyRatio), fillScore: fillScore, costComponent: Self.decimal(cost),
+          speedComponent: Self.decimal(speed), fillComponent: Self.decimal(fill),
+          total: Self.decimal(cost + speed + fill), hasCompleteData: candidates[index].hasCompleteData))
     }
     scores.sort { $0.total != $1.total ? $0.total > $1.total : $0.broker < $1.broker }
     return scores

@@ -48,6 +48,19 @@ struct BrokerRouterTests {
     #expect(decision.exclusions.isEmpty)
   }
 
+  @Test("ratios are fixed-point at 10⁻⁹, rounded half-to-even")
+  func resolution() throws {
+    let a = profile(id("a"), perOrder: "1", us: 2, fill: "1")
+    let b = profile(id("b"), perOrder: "3", us: 3, fill: "1")
+    let decision = try BrokerRouter().route(aaplBuy, among: [a, b])
+    let scoreA = try #require(decision.scores.first { $0.broker == id("a") })
+    #expect(scoreA.normalizedFee == "0.333333333")
+    #expect(scoreA.normalizedLatency == "0.666666667")
+    #expect(scoreA.costComponent == "0.266666667")  // 0.4 × 0.666666667 = 0.2666666668 → half-even
+    #expect(scoreA.speedComponent == "0.1")  // 0.3 × 0.333333333 = 0.0999999999 → 0.1
+    #expect(scoreA.total == "0.666666667")
+  }
+
   @Test("custom weights change the winner")
   func customWeights() throws {
     let cheap = profile(id("cheap"), perOrder: "0", us: 2_000, fill: "0.5")
