@@ -26,6 +26,25 @@ struct RebalancePlannerTests {
     #expect(plan.legs.map(\.side) == [.sell, .buy, .buy])
   }
 
+  @Test("a unified portfolio plans from its merged quantities, marks and cash")
+  func fromPortfolio() throws {
+    let portfolio = try UnifiedPortfolio(
+      positions: [
+        BrokerPosition(broker: .alpaca, symbol: Fixture.aapl, quantity: 4),
+        BrokerPosition(broker: .schwab, symbol: Fixture.aapl, quantity: 6),
+      ],
+      cash: [.alpaca: Fixture.usd("500"), .schwab: Fixture.usd("500")], marks: [Fixture.aapl: "100"])
+    // Equity 2000: AAPL 50 % → 10 (no trade), SPY 50 % → 1000 / 450 → 2.
+    let plan = try RebalancePlanner().plan(
+      target: .weights([Fixture.aapl: "0.5", spy: "0.5"]), portfolio: portfolio, additionalPrices: [spy: "450"])
+    #expect(plan.sells.isEmpty)
+    #expect(plan.buys == [RebalanceLeg(symbol: spy, side: .buy, quantity: 2, price: "450", notional: Fixture.usd("900"))])
+    #expect(plan.cashAfter == Fixture.usd("100"))
+    #expect(throws: PortfolioError.missingPrice(spy)) {
+      try RebalancePlanner().plan(target: .weights([spy: "0.5"]), portfolio: portfolio)
+    }
+  }
+
   @Test("partial sells round down to the lot; a zero target liquidates an odd remainder")
   func sellRounding() throws {
     var catalog = InstrumentCatalog()
