@@ -158,6 +158,8 @@ final class TLSConnection {
 
   /// Decrypts everything available into `buffer`.
   func read(into buffer: inout ByteBuffer) -> ReadResult {
+    // SSL_get_error is only reliable on an empty error queue.
+    ERR_clear_error()
     while true {
       var result: Int32 = 0
       buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.maximumRecordSize) { bytes in
@@ -180,6 +182,7 @@ final class TLSConnection {
   func write(_ buffer: ByteBuffer) -> WriteResult {
     guard buffer.readableBytes > 0 else { return .complete }
     precondition(buffer.readableBytes <= Int(Int32.max), "a single TLS write is limited to 2 GiB")
+    ERR_clear_error()
     let result = buffer.withUnsafeReadableBytes { bytes in
       SSL_write(self.ssl, bytes.baseAddress, Int32(bytes.count))
     }

@@ -148,6 +148,9 @@ public final class TLSContext: @unchecked Sendable {
     to context: OpaquePointer
   ) throws(TLSError) {
     guard !preferences.protocols.isEmpty else { return }
+    for name in preferences.protocols where name.utf8.isEmpty || name.utf8.count > 255 {
+      throw TLSError(.invalidConfiguration, context: "ALPN protocol names must be 1 to 255 bytes: \"\(name)\"")
+    }
     switch role {
     case .client:
       let wire = preferences.wireFormat

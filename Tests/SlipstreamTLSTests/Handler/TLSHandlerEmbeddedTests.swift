@@ -148,4 +148,67 @@ struct TLSHandlerEmbeddedTests {
     #expect(throws: TLSError.self) { try write.futureResult.wait() }
     #expect(!pair.client.isActive)
   }
+
+  @Test("small writes flushed together leave as one buffer holding one TLS record")
+  func coalescing() throws {
+    let pair = try EmbeddedPair()
+    try pair.activate()
+    try pair.interact()
+    let piece = String(repeating: "x", count: 49) + "|"
+    var promises: [EventLoopFuture<Void>] = []
+    for _ in 0..<100 {
+      let promise = pair.client.eventLoop.makePromise(of: Void.self)
+      pair.client.write(ByteBuffer(string: piece), promise: promise)
+      promises.append(promise.futureResult)
+    }
+    pair.client.flush()
+    let output = try #require(try pair.client.readOutbound(as: ByteBuffer.self))
+    #expect(try pair.client.readOutbound(as: ByteBuffer.self) == nil)
+    // One TLS 1.3 record: 5-byte header + 5000 bytes + content type byte + 16-byte tag.
+    #expect(output.readableBytes == 5_000 + 22)
+    try pair.server.writeInbound(output)
+    #expect(try pair.serverPlaintext() == String(repeating: piece, count: 100))
+    for promise in promises { try promise.wait() }
+  }
+
+  @Test("a large write is split into full records in one buffer")
+  func largeWrite() throws {
+    let pair = try EmbeddedPair()
+    try pair.activate()
+    try pair.interact()
+    pair.client.writeAndFlush(ByteBuffer(repeating: 0x61, count: 40_000), promise: nil)
+    let output = try #require(try pair.client.readOutbound(as: ByteBuffer.self))
+    #expect(try pair.client.readOutbound(as: ByteBuffer.self) == nil)
+    // 16384 + 16384 + 7232 bytes in three records of 22 bytes overhead each.
+    #expect(output.readableBytes == 40_000 + 3 * 22)
+    try pair.server.writeInbound(output)
+    #expect(try pair.serverPlaintext() == String(repeating: "a", count: 40_000))
+  }
+
+  @Test("a client offering no ALPN is refused by a server that requires h2")
+  func clientWithoutALPN() throws {
+    var client = TestPKI.clientConfiguration()
+    client.applicationProtocols = []
+    let pair = try EmbeddedPair(client: client)
+    try pair.activate()
+    #expect {
+      try pair.interact()
+    } throws: { error in
+      (error as? TLSError)?.kind == .noApplicationProtocol
+    }
+    #expect(!pair.server.isActive)
+  }
+
+  @Test("writes after close fail with ioOnClosedChannel")
+  func writeAfterClose() throws {
+    let pair = try EmbeddedPair()
+    try pair.activate()
+    try pair.interact()
+    _ = pair.client.close()
+    let write = pair.client.eventLoop.makePromise(of: Void.self)
+    pair.client.writeAndFlush(ByteBuffer(string: "late"), promise: write)
+    #expect(throws: ChannelError.ioOnClosedChannel) { try write.futureResult.wait() }
+    pair.client.embeddedEventLoop.advanceTime(by: .seconds(3))
+    #expect(!pair.client.isActive)
+  }
 }
