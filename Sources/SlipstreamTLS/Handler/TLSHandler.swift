@@ -14,22 +14,14 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
   public typealias OutboundIn = ByteBuffer
   public typealias OutboundOut = ByteBuffer
 
-  private enum State {
-    /// Not started: the channel is not active yet.
-    case idle
-    case handshaking
-    case active
-    /// close_notify sent; waiting for the peer's until the timer fires.
-    case closing(Scheduled<Void>?)
-    case closed
-  }
-
   private typealias PendingWrite = (data: ByteBuffer, promise: EventLoopPromise<Void>?)
 
   private let tlsContext: TLSContext
   private let serverHostname: String?
   private var connection: TLSConnection?
-  private var state: State = .idle
+  private var machine = TLSHandlerStateMachine()
+  /// Bounds the wait for the peer's close_notify.
+  private var closeTimer: Scheduled<Void>?
   /// Application writes, in order; the mark is the last flushed one.
   private var pendingWrites = MarkedCircularBuffer<PendingWrite>(initialCapacity: 16)
   /// Decrypted bytes waiting for channelReadComplete; reused between reads.
@@ -76,17 +68,16 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
   }
 
   public func channelInactive(context: ChannelHandlerContext) {
-    let previous = self.state
-    self.state = .closed
     self.deliverPlaintext(context: context)
-    switch previous {
-    case .handshaking:
+    switch self.machine.channelInactive() {
+    case .reportHandshakeInterrupted:
       context.fireErrorCaught(TLSError(.handshakeFailed, context: "the peer closed the connection during the handshake"))
-    case .active:
+    case .reportUncleanClose:
       context.fireErrorCaught(TLSError(.peerClosedUncleanly, context: "TCP closed without close_notify"))
-    case .closing(let timer):
-      timer?.cancel()
-    case .idle, .closed:
+    case .cancelCloseTimer:
+      self.closeTimer?.cancel()
+      self.closeTimer = nil
+    case .nothing:
       break
     }
     self.failPendingWrites(ChannelError.ioOnClosedChannel)
@@ -97,8 +88,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
   }
 
   private func startHandshake(context: ChannelHandlerContext) {
-    guard case .idle = self.state else { return }
-    self.state = .handshaking
+    guard self.machine.channelActivated() else { return }
     do {
       self.connection = try self.makeConnection(remoteAddress: context.channel.remoteAddress)
     } catch {
@@ -153,13 +143,13 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
       )
       return
     }
+    guard self.machine.handshakeCompleted() else { return }
     let result = TLSHandshakeCompleted(
       negotiatedProtocol: negotiated,
       peerIdentity: connection.peerIdentity(),
       protocolVersion: connection.protocolVersion,
       cipher: connection.cipher
     )
-    self.state = .active
     self.peerIdentity = result.peerIdentity
     self.handshakeResult = result
     context.fireUserInboundEventTriggered(result)
@@ -181,14 +171,14 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
       }
     }
     guard let connection = self.connection else { return }
-    switch self.state {
-    case .handshaking:
+    switch self.machine.inbound() {
+    case .continueHandshake:
       connection.feed(buffer)
       self.handshakeStep(context: context)
-    case .active, .closing:
+    case .decode:
       connection.feed(buffer)
       self.decode(context: context)
-    case .idle, .closed:
+    case .drop:
       break
     }
   }
@@ -250,17 +240,16 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
   // MARK: Writing
 
   public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-    switch self.state {
-    case .closed, .closing:
+    guard self.machine.acceptsWrites else {
       promise?.fail(ChannelError.ioOnClosedChannel)
-    case .idle, .handshaking, .active:
-      self.pendingWrites.append((self.unwrapOutboundIn(data), promise))
+      return
     }
+    self.pendingWrites.append((self.unwrapOutboundIn(data), promise))
   }
 
   public func flush(context: ChannelHandlerContext) {
     self.pendingWrites.mark()
-    if case .active = self.state {
+    if self.machine.canEncrypt {
       self.encryptFlushedWrites(context: context)
     }
   }
@@ -328,23 +317,22 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
       promise?.fail(ChannelError.operationUnsupported)
       return
     }
-    switch self.state {
-    case .idle, .handshaking, .closed:
-      self.state = .closed
+    switch self.machine.closeRequested() {
+    case .closeSocket:
       self.failPendingWrites(ChannelError.ioOnClosedChannel)
       context.close(mode: .all, promise: promise)
-    case .closing:
+    case .joinPendingClose:
       if let promise {
         if let existing = self.closePromise { existing.futureResult.cascade(to: promise) } else { self.closePromise = promise }
       }
-    case .active:
+    case .sendCloseNotify:
       self.closePromise = promise
       self.failPendingWrites(ChannelError.ioOnClosedChannel)
       let timeout = TimeAmount(self.tlsContext.configuration.closeNotifyTimeout)
-      let timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
-        self.closeChannel(context: context)
+      self.closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+        self.closeTimer = nil
+        self.finishClose(context: context)
       }
-      self.state = .closing(timer)
       self.shutdownStep(context: context)
     }
   }
@@ -359,22 +347,25 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
       break
     case .complete, .failed:
       // A failure to shut down cleanly still ends in a closed socket; nothing to report.
-      self.closeChannel(context: context)
+      self.finishClose(context: context)
     }
   }
 
   private func peerSentCloseNotify(context: ChannelHandlerContext, connection: TLSConnection) {
-    if case .active = self.state {
+    switch self.machine.closeNotifyReceived() {
+    case .answerAndClose:
       self.failPendingWrites(ChannelError.ioOnClosedChannel)
-      self.state = .closing(nil)
+      self.shutdownStep(context: context)
+    case .ignore:
+      break
     }
-    self.shutdownStep(context: context)
   }
 
-  /// Closes the socket, completing a pending close promise.
-  private func closeChannel(context: ChannelHandlerContext) {
-    if case .closing(let timer) = self.state { timer?.cancel() }
-    self.state = .closed
+  /// Closes the socket once the close_notify exchange is over (or timed out).
+  private func finishClose(context: ChannelHandlerContext) {
+    guard self.machine.closeFinished() else { return }
+    self.closeTimer?.cancel()
+    self.closeTimer = nil
     self.failPendingWrites(ChannelError.ioOnClosedChannel)
     let promise = self.closePromise
     self.closePromise = nil
@@ -383,10 +374,12 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
   /// Sends any alert OpenSSL queued, reports `error` and closes.
   private func fail(context: ChannelHandlerContext, _ error: TLSError) {
-    if case .closed = self.state { return }
+    guard self.machine.state != .closed else { return }
     self.sendOutput(context: context, promise: nil)
-    if case .closing(let timer) = self.state { timer?.cancel() }
-    self.state = .closed
+    if self.machine.failed().cancelTimer {
+      self.closeTimer?.cancel()
+      self.closeTimer = nil
+    }
     self.failPendingWrites(error)
     context.fireErrorCaught(error)
     let promise = self.closePromise
