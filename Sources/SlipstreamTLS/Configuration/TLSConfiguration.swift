@@ -89,3 +89,6 @@ public enum TLSRole: Sendable, Hashable {
   case server
   case client
 }
+
+/// Where PEM data comes from: a file path or text in memory.
+public typealias PEMSource = TLSConfiguration.PEMSource

@@ -75,6 +75,38 @@ struct TLSHandlerLoopbackTests {
     }
   }
 
+  @Test("without a host name, full verification checks the peer's IP address")
+  func verifiesPeerAddress() async throws {
+    try await Loopback.withPair(
+      server: TestPKI.serverConfiguration(),
+      client: TestPKI.clientConfiguration(),
+      serverHostname: nil
+    ) { pair in
+      let result = try await value(pair.clientProbe.handshake.futureResult)
+      #expect(result.negotiatedProtocol == "h2")
+    }
+  }
+
+  @Test(
+    "relaxed verification modes accept what full verification refuses",
+    arguments: [
+      (TLSConfiguration.Verification.noHostnameVerification, TestPKI.authority, "pricing.example.com"),
+      (.none, TestPKI.otherAuthority, "localhost"),
+    ]
+  )
+  func relaxedVerification(
+    mode: TLSConfiguration.Verification,
+    root: DevelopmentPKI.CertificateAuthority,
+    hostname: String
+  ) async throws {
+    var client = TestPKI.clientConfiguration(trusting: root)
+    client.verification = mode
+    try await Loopback.withPair(server: TestPKI.serverConfiguration(), client: client, serverHostname: hostname) { pair in
+      let result = try await value(pair.clientProbe.handshake.futureResult)
+      #expect(result.peerIdentity?.commonName == "localhost")
+    }
+  }
+
   // MARK: Mutual TLS
 
   @Test("mutual TLS: the server sees the client's identity")
