@@ -58,6 +58,8 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
   }
 
   public func handlerRemoved(context: ChannelHandlerContext) {
+    self.closeTimer?.cancel()
+    self.closeTimer = nil
     self.failPendingWrites(ChannelError.ioOnClosedChannel)
     self.connection = nil
   }
@@ -234,7 +236,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
   private static func hexPrefix(_ buffer: ByteBuffer) -> String {
     let bytes = buffer.getBytes(at: buffer.readerIndex, length: min(8, buffer.readableBytes)) ?? []
-    return bytes.map { String($0, radix: 16, uppercase: false) }.joined(separator: " ")
+    return bytes.map { ($0 < 0x10 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
   }
 
   // MARK: Writing

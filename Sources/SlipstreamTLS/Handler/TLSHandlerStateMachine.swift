@@ -1,8 +1,10 @@
 /// The lifecycle of one TLS connection as a pure value: each event returns what the
 /// ``TLSHandler`` must do. No I/O, no OpenSSL, no NIO, so every transition is tested
 /// directly.
-struct TLSHandlerStateMachine: Hashable {
-  enum State: Hashable {
+package struct TLSHandlerStateMachine: Hashable {
+  package init() {}
+
+  package enum State: Hashable {
     /// The channel is not active yet.
     case idle
     case handshaking
@@ -14,14 +16,14 @@ struct TLSHandlerStateMachine: Hashable {
   }
 
   /// What to do with ciphertext that arrived.
-  enum InboundAction: Hashable {
+  package enum InboundAction: Hashable {
     case continueHandshake
     case decode
     case drop
   }
 
   /// What to do when the application closes the channel.
-  enum CloseAction: Hashable {
+  package enum CloseAction: Hashable {
     /// Close the socket now (nothing to say in TLS yet, or already closed).
     case closeSocket
     /// Send close_notify and start the close timer.
@@ -31,14 +33,14 @@ struct TLSHandlerStateMachine: Hashable {
   }
 
   /// What to do when the peer's close_notify arrives.
-  enum CloseNotifyAction: Hashable {
+  package enum CloseNotifyAction: Hashable {
     /// Answer it (SSL_shutdown) and, once done, close the socket.
     case answerAndClose
     case ignore
   }
 
   /// What to report when the socket closes underneath us.
-  enum InactiveAction: Hashable {
+  package enum InactiveAction: Hashable {
     case reportHandshakeInterrupted
     case reportUncleanClose
     /// A close was under way: stop its timer.
@@ -46,10 +48,10 @@ struct TLSHandlerStateMachine: Hashable {
     case nothing
   }
 
-  private(set) var state: State = .idle
+  package private(set) var state: State = .idle
 
   /// Whether application writes are still accepted.
-  var acceptsWrites: Bool {
+  package var acceptsWrites: Bool {
     switch self.state {
     case .idle, .handshaking, .active: true
     case .closing, .closed: false
@@ -57,17 +59,17 @@ struct TLSHandlerStateMachine: Hashable {
   }
 
   /// Whether flushed writes can be encrypted now.
-  var canEncrypt: Bool { self.state == .active }
+  package var canEncrypt: Bool { self.state == .active }
 
   /// The channel became active. Returns whether to start the handshake.
-  mutating func channelActivated() -> Bool {
+  package mutating func channelActivated() -> Bool {
     guard self.state == .idle else { return false }
     self.state = .handshaking
     return true
   }
 
   /// Ciphertext arrived.
-  func inbound() -> InboundAction {
+  package func inbound() -> InboundAction {
     switch self.state {
     case .handshaking: .continueHandshake
     case .active, .closing: .decode
@@ -77,7 +79,7 @@ struct TLSHandlerStateMachine: Hashable {
 
   /// The handshake succeeded. Returns whether the connection may go live (false if a close
   /// or failure overtook it).
-  mutating func handshakeCompleted() -> Bool {
+  package mutating func handshakeCompleted() -> Bool {
     guard self.state == .handshaking else { return false }
     self.state = .active
     return true
@@ -85,14 +87,14 @@ struct TLSHandlerStateMachine: Hashable {
 
   /// A TLS failure. Returns whether to report it and close (false once already closed);
   /// `cancelTimer` says whether a close timer was running.
-  mutating func failed() -> (report: Bool, cancelTimer: Bool) {
+  package mutating func failed() -> (report: Bool, cancelTimer: Bool) {
     let previous = self.state
     self.state = .closed
     return (previous != .closed, previous == .closing)
   }
 
   /// The application asked to close.
-  mutating func closeRequested() -> CloseAction {
+  package mutating func closeRequested() -> CloseAction {
     switch self.state {
     case .idle, .handshaking, .closed:
       self.state = .closed
@@ -106,7 +108,7 @@ struct TLSHandlerStateMachine: Hashable {
   }
 
   /// The peer sent close_notify.
-  mutating func closeNotifyReceived() -> CloseNotifyAction {
+  package mutating func closeNotifyReceived() -> CloseNotifyAction {
     switch self.state {
     case .active, .closing:
       self.state = .closing
@@ -118,14 +120,14 @@ struct TLSHandlerStateMachine: Hashable {
 
   /// Both close_notify messages are done, or the close timer fired. Returns whether to
   /// close the socket now.
-  mutating func closeFinished() -> Bool {
+  package mutating func closeFinished() -> Bool {
     guard self.state == .closing else { return false }
     self.state = .closed
     return true
   }
 
   /// The socket closed.
-  mutating func channelInactive() -> InactiveAction {
+  package mutating func channelInactive() -> InactiveAction {
     let previous = self.state
     self.state = .closed
     switch previous {

@@ -1,6 +1,5 @@
+import SlipstreamTLS
 import Testing
-
-@testable import SlipstreamTLS
 
 @Suite("TLSHandlerStateMachine")
 struct TLSHandlerStateMachineTests {
