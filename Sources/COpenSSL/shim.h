@@ -61,4 +61,8 @@ static inline int cslip_X509_NAME_print_rfc2253(BIO *bio, const X509_NAME *name)
     return X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253);
 }
 static inline void cslip_OPENSSL_free(void *pointer) { OPENSSL_free(pointer); }
+/* Queues "no application protocol" as the reason a callback refused the handshake. */
+static inline void cslip_ERR_raise_no_application_protocol(void) {
+    ERR_raise(ERR_LIB_SSL, SSL_R_NO_APPLICATION_PROTOCOL);
+}
 #endif

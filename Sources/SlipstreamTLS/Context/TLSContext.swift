@@ -60,8 +60,10 @@ public final class TLSContext: @unchecked Sendable {
     try loadTrust(configuration, role: role, into: context)
     try applyALPN(preferences, role: role, to: context)
     if role == .server {
-      // Our clients never resume sessions: tickets would only cost bytes and CPU.
+      // Our clients never resume sessions: tickets and a session cache would only cost
+      // bytes, CPU and memory.
       SSL_CTX_set_num_tickets(context, 0)
+      SSL_CTX_ctrl(context, SSL_CTRL_SET_SESS_CACHE_MODE, Int(SSL_SESS_CACHE_OFF), nil)
     }
   }
 
@@ -159,6 +161,21 @@ public final class TLSContext: @unchecked Sendable {
         throw OpenSSLErrorQueue.error(.invalidConfiguration, "setting ALPN protocols \(preferences.protocols)")
       }
     case .server:
+      if preferences.required {
+        // A client that offers no ALPN at all never reaches the select callback: refuse it
+        // at ClientHello with a no_application_protocol alert instead of after the handshake.
+        SSL_CTX_set_client_hello_cb(context, { ssl, alert, _ in
+          var extensionData: UnsafePointer<UInt8>? = nil
+          var length = 0
+          let alpnExtension = UInt32(TLSEXT_TYPE_application_layer_protocol_negotiation)
+          guard SSL_client_hello_get0_ext(ssl, alpnExtension, &extensionData, &length) == 1 else {
+            alert?.pointee = SSL_AD_NO_APPLICATION_PROTOCOL
+            cslip_ERR_raise_no_application_protocol()
+            return SSL_CLIENT_HELLO_ERROR
+          }
+          return SSL_CLIENT_HELLO_SUCCESS
+        }, nil)
+      }
       let argument = Unmanaged.passUnretained(preferences).toOpaque()
       SSL_CTX_set_alpn_select_cb(context, { _, out, outLength, input, inputLength, argument in
         guard let argument, let out, let outLength, let input else { return SSL_TLSEXT_ERR_NOACK }

@@ -191,12 +191,21 @@ struct TLSHandlerEmbeddedTests {
     client.applicationProtocols = []
     let pair = try EmbeddedPair(client: client)
     try pair.activate()
+    let clientHello = try #require(try pair.client.readOutbound(as: ByteBuffer.self))
     #expect {
-      try pair.interact()
+      try pair.server.writeInbound(clientHello)
     } throws: { error in
       (error as? TLSError)?.kind == .noApplicationProtocol
     }
     #expect(!pair.server.isActive)
+    // The server refused at ClientHello with an alert, so the client learns why.
+    let alert = try #require(try pair.server.readOutbound(as: ByteBuffer.self))
+    #expect {
+      try pair.client.writeInbound(alert)
+    } throws: { error in
+      (error as? TLSError)?.kind == .noApplicationProtocol
+    }
+    #expect(pair.clientHandler.handshakeResult == nil)
   }
 
   @Test("writes after close fail with ioOnClosedChannel")

@@ -40,6 +40,36 @@ struct PythonInteropTests {
     #expect(handshake.negotiatedProtocol == "h2")
   }
 
+  @Test("a Python client with a client certificate passes our mutual TLS")
+  func pythonMutualTLSClient() async throws {
+    let directory = try TemporaryDirectory()
+    let caPath = try TestPKI.authority.writeCertificate(to: directory.path)
+    let client = try TestPKI.client.writeFiles(to: directory.path, name: "client")
+    let loop = Loopback.group.next()
+    let serverProbe = Probe(on: loop, echo: true)
+    defer { serverProbe.finish() }
+    let server = try await Loopback.server(TestPKI.serverConfiguration(mutualTLS: true), probe: serverProbe)
+    defer { server.close(promise: nil) }
+
+    let output = try await PythonPeer.run(
+      script: """
+        import socket, ssl, sys
+        ctx = ssl.create_default_context(cafile=sys.argv[2])
+        ctx.load_cert_chain(sys.argv[3], sys.argv[4])
+        ctx.set_alpn_protocols(["h2"])
+        with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10) as raw:
+            with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
+                tls.sendall(b"mtls")
+                print(tls.recv(100).decode())
+        """,
+      arguments: ["\(server.localAddress!.port!)", caPath, client.certificate, client.privateKey]
+    )
+    #expect(output.status == 0, "\(output.stderr)")
+    #expect(output.stdout == "mtls\n")
+    let handshake = try await value(serverProbe.handshake.futureResult)
+    #expect(handshake.peerIdentity?.commonName == "ledger-service")
+  }
+
   @Test("our client reaches a Python server, verifying it, with ALPN h2")
   func pythonServer() async throws {
     let directory = try TemporaryDirectory()
