@@ -67,8 +67,13 @@ extension TLSConfiguration.PEMSource {
   /// - Throws: ``TLSError/Kind/invalidPrivateKey`` if there is no readable key.
   func withPrivateKey<T>(_ body: (OpaquePointer) throws(TLSError) -> T) throws(TLSError) -> T {
     try self.withBIO(failing: .invalidPrivateKey) { (bio) throws(TLSError) -> T in
-      guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else {
-        throw OpenSSLErrorQueue.error(.invalidPrivateKey, "reading a private key from \(self.origin)")
+      // A password callback that gives none: OpenSSL's default would prompt on the terminal
+      // for an encrypted key and hang a server.
+      guard let key = PEM_read_bio_PrivateKey(bio, nil, { _, _, _, _ in 0 }, nil) else {
+        throw OpenSSLErrorQueue.error(
+          .invalidPrivateKey,
+          "reading a private key from \(self.origin) (encrypted keys are not supported)"
+        )
       }
       defer { EVP_PKEY_free(key) }
       return try body(key)

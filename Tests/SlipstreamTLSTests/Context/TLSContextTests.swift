@@ -35,6 +35,12 @@ struct TLSContextTests {
         kind: .invalidPrivateKey
       ),
       Case(
+        name: "encrypted private key (no prompt, refused)",
+        configuration: .server(certificateChain: TestPKI.server.certificate, privateKey: .pem(encryptedKey)),
+        role: .server,
+        kind: .invalidPrivateKey
+      ),
+      Case(
         name: "key of another certificate",
         configuration: .server(certificateChain: TestPKI.server.certificate, privateKey: TestPKI.client.privateKey),
         role: .server,
@@ -88,4 +94,16 @@ struct TLSContextTests {
     let configuration = TLSConfiguration.server(certificateChain: .file(server.certificate), privateKey: .file(server.privateKey))
     _ = try TLSContext(configuration: configuration, role: .server)
   }
+
+  /// An EC key encrypted with the passphrase "secret".
+  static let encryptedKey = """
+    -----BEGIN ENCRYPTED PRIVATE KEY-----
+    MIHsMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAiB+tcmYNP1YQICCAAw
+    DAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEEFKOLNuVKUGwrn5/BAly4kEEgZD1
+    3kMFOX+acSI2AiFKp780U/OxujjF5RjVmx5HMOumiUKqobrUTgKZChlnpGRMd3JD
+    vCcwG78fqYd5qryQL2HPWbr1mhNVl4MOumhFAYJWO5W4hxS80oCG+8cpmmVVpDUQ
+    8PBKVzne4cFUTzlgbO3vx+yjX+W8CAL6aPgn2+L96pnXwa+lApa8rDNT5Owj6PA=
+    -----END ENCRYPTED PRIVATE KEY-----
+
+    """
 }
