@@ -54,6 +54,15 @@ public enum DevelopmentPKI {
     /// The CA certificate as a ``TLSConfiguration/PEMSource``, for trust roots.
     public var certificate: TLSConfiguration.PEMSource { .pem(self.certificatePEM) }
 
+    /// Writes `<name>.crt` and `<name>.key` (mode 0600) into `directory`.
+    /// - Returns: the two paths.
+    /// - Throws: ``TLSError`` `.internalError` if a file cannot be written.
+    @discardableResult
+    public func writeFiles(to directory: String, name: String = "ca") throws(TLSError) -> (certificate: String, privateKey: String) {
+      try IssuedCertificate(certificatePEM: self.certificatePEM, privateKeyPEM: self.privateKeyPEM)
+        .writeFiles(to: directory, name: name)
+    }
+
     /// Makes a new self-signed authority.
     /// - Parameters:
     ///   - commonName: the CA's subject common name.

@@ -220,4 +220,14 @@ struct TLSHandlerEmbeddedTests {
     pair.client.embeddedEventLoop.advanceTime(by: .seconds(3))
     #expect(!pair.client.isActive)
   }
+
+  @Test("a certificate chain with extra certificates after the leaf loads and verifies")
+  func chainCertificates() throws {
+    let chain = TestPKI.server.certificatePEM + TestPKI.authority.certificatePEM
+    let server = TLSConfiguration.server(certificateChain: .pem(chain), privateKey: TestPKI.server.privateKey)
+    let pair = try EmbeddedPair(server: server)
+    try pair.activate()
+    try pair.interact()
+    #expect(pair.clientHandler.peerIdentity?.commonName == "localhost")
+  }
 }

@@ -9,7 +9,7 @@ struct PythonInteropTests {
   @Test("a Python client reaches our server with ALPN h2 and TLS 1.3")
   func pythonClient() async throws {
     let directory = try TemporaryDirectory()
-    let caPath = try TestPKI.authority.writeCertificate(to: directory.path)
+    let caPath = try TestPKI.authority.writeFiles(to: directory.path).certificate
     let loop = Loopback.group.next()
     let serverProbe = Probe(on: loop, echo: true)
     defer { serverProbe.finish() }
@@ -43,7 +43,7 @@ struct PythonInteropTests {
   @Test("a Python client with a client certificate passes our mutual TLS")
   func pythonMutualTLSClient() async throws {
     let directory = try TemporaryDirectory()
-    let caPath = try TestPKI.authority.writeCertificate(to: directory.path)
+    let caPath = try TestPKI.authority.writeFiles(to: directory.path).certificate
     let client = try TestPKI.client.writeFiles(to: directory.path, name: "client")
     let loop = Loopback.group.next()
     let serverProbe = Probe(on: loop, echo: true)
@@ -112,14 +112,5 @@ struct PythonInteropTests {
     #expect(try await value(probe.firstError.futureResult) == nil)
     let status = try await peer.exit()
     #expect(status == 0, "\(peer.stderrText())")
-  }
-}
-
-extension DevelopmentPKI.CertificateAuthority {
-  /// Writes the CA certificate as `ca.crt` into `directory` and returns its path.
-  func writeCertificate(to directory: String) throws -> String {
-    let path = directory + "/ca.crt"
-    try self.certificatePEM.write(toFile: path, atomically: true, encoding: .utf8)
-    return path
   }
 }
