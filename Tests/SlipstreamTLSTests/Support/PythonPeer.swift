@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// A `python3 -c` process used as an independent TLS peer.
 final class PythonPeer: Sendable {
@@ -9,7 +8,6 @@ final class PythonPeer: Sendable {
   private let process: Process
   private let stdout: FileHandle
   private let stderr: FileHandle
-  private let exitStatus = Mutex<Int32?>(nil)
 
   private static func probe() throws -> Bool {
     let process = Process()
