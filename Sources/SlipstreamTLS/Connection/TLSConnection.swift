@@ -61,7 +61,11 @@ final class TLSConnection {
     guard let ssl = SSL_new(context.sslContext) else {
       throw OpenSSLErrorQueue.error(.internalError, "creating an SSL connection")
     }
-    guard let input = BIO_new(BIO_s_mem()), let output = BIO_new(BIO_s_mem()) else {
+    let input = BIO_new(BIO_s_mem())
+    let output = BIO_new(BIO_s_mem())
+    guard let input, let output else {
+      BIO_free(input)
+      BIO_free(output)
       SSL_free(ssl)
       throw OpenSSLErrorQueue.error(.internalError, "creating memory BIOs")
     }

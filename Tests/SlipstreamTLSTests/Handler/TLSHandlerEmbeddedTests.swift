@@ -46,6 +46,16 @@ final class EmbeddedPair {
     }
   }
 
+  /// Closes both channels, letting any close timer fire, so no channel (and no `SSL*`)
+  /// outlives the test.
+  func tearDown() {
+    for channel in [self.client, self.server] {
+      if channel.isActive { channel.close(promise: nil) }
+      channel.embeddedEventLoop.advanceTime(by: .seconds(10))
+      _ = try? channel.finish(acceptAlreadyClosed: true)
+    }
+  }
+
   /// All plaintext the server has received.
   func serverPlaintext() throws -> String {
     var text = ""
@@ -61,6 +71,7 @@ struct TLSHandlerEmbeddedTests {
   @Test("writes queued before the handshake arrive in order, and their promises succeed")
   func queuedWrites() throws {
     let pair = try EmbeddedPair()
+    defer { pair.tearDown() }
     try pair.activate()
     let first = pair.client.eventLoop.makePromise(of: Void.self)
     let second = pair.client.eventLoop.makePromise(of: Void.self)
@@ -78,6 +89,7 @@ struct TLSHandlerEmbeddedTests {
   @Test("close sends close_notify, the peer answers, both sides close without error")
   func closeNotifyExchange() throws {
     let pair = try EmbeddedPair()
+    defer { pair.tearDown() }
     try pair.activate()
     try pair.interact()
     let closed = pair.client.close()
@@ -99,6 +111,7 @@ struct TLSHandlerEmbeddedTests {
     var client = TestPKI.clientConfiguration()
     client.closeNotifyTimeout = .seconds(2)
     let pair = try EmbeddedPair(client: client)
+    defer { pair.tearDown() }
     try pair.activate()
     try pair.interact()
     let closed = pair.client.close()
@@ -112,6 +125,7 @@ struct TLSHandlerEmbeddedTests {
   @Test("a TCP close without close_notify is reported as peerClosedUncleanly")
   func uncleanClose() throws {
     let pair = try EmbeddedPair()
+    defer { pair.tearDown() }
     try pair.activate()
     try pair.interact()
     pair.client.pipeline.fireChannelInactive()
@@ -128,6 +142,7 @@ struct TLSHandlerEmbeddedTests {
     let channel = EmbeddedChannel()
     let context = try TLSContext(configuration: TestPKI.serverConfiguration(), role: .server)
     try channel.pipeline.syncOperations.addHandler(TLSHandler(context: context))
+    defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
     try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
     do {
       try channel.writeInbound(ByteBuffer(string: garbage))
@@ -141,6 +156,7 @@ struct TLSHandlerEmbeddedTests {
   @Test("a failed handshake fails the writes queued before it")
   func queuedWritesFailWithHandshake() throws {
     let pair = try EmbeddedPair(client: TestPKI.clientConfiguration(trusting: TestPKI.otherAuthority))
+    defer { pair.tearDown() }
     try pair.activate()
     let write = pair.client.eventLoop.makePromise(of: Void.self)
     pair.client.writeAndFlush(ByteBuffer(string: "early"), promise: write)
@@ -152,6 +168,7 @@ struct TLSHandlerEmbeddedTests {
   @Test("small writes flushed together leave as one buffer holding one TLS record")
   func coalescing() throws {
     let pair = try EmbeddedPair()
+    defer { pair.tearDown() }
     try pair.activate()
     try pair.interact()
     let piece = String(repeating: "x", count: 49) + "|"
@@ -174,6 +191,7 @@ struct TLSHandlerEmbeddedTests {
   @Test("a large write is split into full records in one buffer")
   func largeWrite() throws {
     let pair = try EmbeddedPair()
+    defer { pair.tearDown() }
     try pair.activate()
     try pair.interact()
     pair.client.writeAndFlush(ByteBuffer(repeating: 0x61, count: 40_000), promise: nil)
@@ -190,6 +208,7 @@ struct TLSHandlerEmbeddedTests {
     var client = TestPKI.clientConfiguration()
     client.applicationProtocols = []
     let pair = try EmbeddedPair(client: client)
+    defer { pair.tearDown() }
     try pair.activate()
     let clientHello = try #require(try pair.client.readOutbound(as: ByteBuffer.self))
     #expect {
@@ -211,6 +230,7 @@ struct TLSHandlerEmbeddedTests {
   @Test("writes after close fail with ioOnClosedChannel")
   func writeAfterClose() throws {
     let pair = try EmbeddedPair()
+    defer { pair.tearDown() }
     try pair.activate()
     try pair.interact()
     _ = pair.client.close()
@@ -226,6 +246,7 @@ struct TLSHandlerEmbeddedTests {
     let chain = TestPKI.server.certificatePEM + TestPKI.authority.certificatePEM
     let server = TLSConfiguration.server(certificateChain: .pem(chain), privateKey: TestPKI.server.privateKey)
     let pair = try EmbeddedPair(server: server)
+    defer { pair.tearDown() }
     try pair.activate()
     try pair.interact()
     #expect(pair.clientHandler.peerIdentity?.commonName == "localhost")
