@@ -45,6 +45,9 @@ public struct TLSConfiguration: Sendable, Hashable {
   public var verification: Verification = .full
   /// How long a close waits for the peer's close_notify before closing the socket anyway.
   public var closeNotifyTimeout: Duration = .seconds(2)
+  /// How long the handshake may take before the connection is dropped (a peer that
+  /// connects and stays silent must not hold a socket forever).
+  public var handshakeTimeout: Duration = .seconds(10)
 
   /// A server configuration.
   /// - Parameters:

@@ -14,6 +14,8 @@ public struct TLSError: Error, Hashable, Sendable, CustomStringConvertible {
     case peerRejected(alert: String)
     /// The handshake failed for another reason (see the OpenSSL errors).
     case handshakeFailed
+    /// The handshake did not finish within ``TLSConfiguration/handshakeTimeout``.
+    case handshakeTimedOut
     /// ALPN did not agree on a protocol (e.g. `h2`) and it is required.
     case noApplicationProtocol
     /// A certificate could not be loaded or parsed.
@@ -66,6 +68,7 @@ extension TLSError.Kind {
     case .peerCertificateMissing: "the peer did not return a certificate, but mutual TLS requires one"
     case .peerRejected(let alert): "the peer rejected the handshake: \(alert)"
     case .handshakeFailed: "the handshake failed"
+    case .handshakeTimedOut: "the handshake did not finish in time"
     case .noApplicationProtocol: "no application protocol (ALPN) was agreed"
     case .invalidCertificate: "the certificate could not be loaded"
     case .invalidPrivateKey: "the private key could not be loaded"

@@ -22,6 +22,8 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
   private var machine = TLSHandlerStateMachine()
   /// Bounds the wait for the peer's close_notify.
   private var closeTimer: Scheduled<Void>?
+  /// Bounds the handshake.
+  private var handshakeTimer: Scheduled<Void>?
   /// Application writes, in order; the mark is the last flushed one.
   private var pendingWrites = MarkedCircularBuffer<PendingWrite>(initialCapacity: 16)
   /// Decrypted bytes waiting for channelReadComplete; reused between reads.
@@ -58,8 +60,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
   }
 
   public func handlerRemoved(context: ChannelHandlerContext) {
-    self.closeTimer?.cancel()
-    self.closeTimer = nil
+    self.cancelTimers()
     self.failPendingWrites(ChannelError.ioOnClosedChannel)
     self.connection = nil
   }
@@ -71,15 +72,13 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
   public func channelInactive(context: ChannelHandlerContext) {
     self.deliverPlaintext(context: context)
+    self.cancelTimers()
     switch self.machine.channelInactive() {
     case .reportHandshakeInterrupted:
       context.fireErrorCaught(TLSError(.handshakeFailed, context: "the peer closed the connection during the handshake"))
     case .reportUncleanClose:
       context.fireErrorCaught(TLSError(.peerClosedUncleanly, context: "TCP closed without close_notify"))
-    case .cancelCloseTimer:
-      self.closeTimer?.cancel()
-      self.closeTimer = nil
-    case .nothing:
+    case .cancelCloseTimer, .nothing:
       break
     }
     self.failPendingWrites(ChannelError.ioOnClosedChannel)
@@ -91,6 +90,12 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
   private func startHandshake(context: ChannelHandlerContext) {
     guard self.machine.channelActivated() else { return }
+    let timeout = self.tlsContext.configuration.handshakeTimeout
+    self.handshakeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
+      self.handshakeTimer = nil
+      guard self.machine.state == .handshaking else { return }
+      self.fail(context: context, TLSError(.handshakeTimedOut, context: "no handshake within \(timeout)"))
+    }
     do {
       self.connection = try self.makeConnection(remoteAddress: context.channel.remoteAddress)
     } catch {
@@ -146,6 +151,8 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
       return
     }
     guard self.machine.handshakeCompleted() else { return }
+    self.handshakeTimer?.cancel()
+    self.handshakeTimer = nil
     let result = TLSHandshakeCompleted(
       negotiatedProtocol: negotiated,
       peerIdentity: connection.peerIdentity(),
@@ -363,6 +370,13 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
   }
 
+  private func cancelTimers() {
+    self.closeTimer?.cancel()
+    self.closeTimer = nil
+    self.handshakeTimer?.cancel()
+    self.handshakeTimer = nil
+  }
+
   /// Closes the socket once the close_notify exchange is over (or timed out).
   private func finishClose(context: ChannelHandlerContext) {
     guard self.machine.closeFinished() else { return }
@@ -378,10 +392,8 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
   private func fail(context: ChannelHandlerContext, _ error: TLSError) {
     guard self.machine.state != .closed else { return }
     self.sendOutput(context: context, promise: nil)
-    if self.machine.failed().cancelTimer {
-      self.closeTimer?.cancel()
-      self.closeTimer = nil
-    }
+    _ = self.machine.failed()
+    self.cancelTimers()
     self.failPendingWrites(error)
     context.fireErrorCaught(error)
     let promise = self.closePromise

@@ -251,4 +251,48 @@ struct TLSHandlerEmbeddedTests {
     try pair.interact()
     #expect(pair.clientHandler.peerIdentity?.commonName == "localhost")
   }
+
+  @Test("a peer that stays silent is dropped after the handshake timeout")
+  func handshakeTimeout() throws {
+    var server = TestPKI.serverConfiguration()
+    server.handshakeTimeout = .seconds(5)
+    let pair = try EmbeddedPair(server: server)
+    defer { pair.tearDown() }
+    try pair.activate()
+    pair.server.embeddedEventLoop.advanceTime(by: .milliseconds(4999))
+    #expect(pair.server.isActive)
+    pair.server.embeddedEventLoop.advanceTime(by: .milliseconds(1))
+    #expect(!pair.server.isActive)
+    #expect {
+      try pair.server.throwIfErrorCaught()
+    } throws: { error in
+      (error as? TLSError)?.kind == .handshakeTimedOut
+    }
+  }
+
+  @Test("a completed handshake is not dropped by the handshake timer")
+  func handshakeTimerCancelled() throws {
+    var server = TestPKI.serverConfiguration()
+    server.handshakeTimeout = .seconds(5)
+    let pair = try EmbeddedPair(server: server)
+    defer { pair.tearDown() }
+    try pair.activate()
+    try pair.interact()
+    pair.server.embeddedEventLoop.advanceTime(by: .seconds(60))
+    #expect(pair.server.isActive)
+    try pair.server.throwIfErrorCaught()
+  }
+
+  @Test("a peer that disconnects mid-handshake is reported as handshakeFailed")
+  func disconnectDuringHandshake() throws {
+    let pair = try EmbeddedPair()
+    defer { pair.tearDown() }
+    try pair.activate()
+    pair.client.pipeline.fireChannelInactive()
+    #expect {
+      try pair.client.throwIfErrorCaught()
+    } throws: { error in
+      (error as? TLSError)?.kind == .handshakeFailed
+    }
+  }
 }
