@@ -144,12 +144,7 @@ struct TLSHandlerEmbeddedTests {
     try channel.pipeline.syncOperations.addHandler(TLSHandler(context: context))
     defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
     try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-    do {
-      try channel.writeInbound(ByteBuffer(string: garbage))
-      Issue.record("garbage was accepted")
-    } catch let error as TLSError {
-      #expect(error.kind == .notTLS, "\(error)")
-    }
+    expectTLSError(.notTLS) { try channel.writeInbound(ByteBuffer(string: garbage)) }
     #expect(!channel.isActive)
   }
 
@@ -211,19 +206,11 @@ struct TLSHandlerEmbeddedTests {
     defer { pair.tearDown() }
     try pair.activate()
     let clientHello = try #require(try pair.client.readOutbound(as: ByteBuffer.self))
-    #expect {
-      try pair.server.writeInbound(clientHello)
-    } throws: { error in
-      (error as? TLSError)?.kind == .noApplicationProtocol
-    }
+    expectTLSError(.noApplicationProtocol) { try pair.server.writeInbound(clientHello) }
     #expect(!pair.server.isActive)
     // The server refused at ClientHello with an alert, so the client learns why.
     let alert = try #require(try pair.server.readOutbound(as: ByteBuffer.self))
-    #expect {
-      try pair.client.writeInbound(alert)
-    } throws: { error in
-      (error as? TLSError)?.kind == .noApplicationProtocol
-    }
+    expectTLSError(.noApplicationProtocol) { try pair.client.writeInbound(alert) }
     #expect(pair.clientHandler.handshakeResult == nil)
   }
 
@@ -263,11 +250,7 @@ struct TLSHandlerEmbeddedTests {
     #expect(pair.server.isActive)
     pair.server.embeddedEventLoop.advanceTime(by: .milliseconds(1))
     #expect(!pair.server.isActive)
-    #expect {
-      try pair.server.throwIfErrorCaught()
-    } throws: { error in
-      (error as? TLSError)?.kind == .handshakeTimedOut
-    }
+    expectTLSError(.handshakeTimedOut) { try pair.server.throwIfErrorCaught() }
   }
 
   @Test("a completed handshake is not dropped by the handshake timer")
@@ -289,10 +272,6 @@ struct TLSHandlerEmbeddedTests {
     defer { pair.tearDown() }
     try pair.activate()
     pair.client.pipeline.fireChannelInactive()
-    #expect {
-      try pair.client.throwIfErrorCaught()
-    } throws: { error in
-      (error as? TLSError)?.kind == .handshakeFailed
-    }
+    expectTLSError(.handshakeFailed) { try pair.client.throwIfErrorCaught() }
   }
 }

@@ -1,5 +1,6 @@
 import NIOCore
 import SlipstreamTLS
+import Testing
 
 /// What a test awaits from one end of a connection: the handshake event, the first error,
 /// the bytes received and the close. Every promise is completed at the latest by
@@ -87,4 +88,18 @@ func value<T: Sendable>(_ future: EventLoopFuture<T>, within seconds: Int64 = 10
 /// The TLSError kind of an optional error, for `#expect` comparisons.
 func tlsKind(_ error: (any Error)?) -> TLSError.Kind? {
   (error as? TLSError)?.kind
+}
+
+/// Expects `body` to throw a ``TLSError`` of exactly `kind`.
+func expectTLSError(
+  _ kind: TLSError.Kind,
+  sourceLocation: SourceLocation = #_sourceLocation,
+  _ body: () throws -> Void
+) {
+  do {
+    try body()
+    Issue.record("expected a TLSError \(kind), but nothing was thrown", sourceLocation: sourceLocation)
+  } catch {
+    #expect(tlsKind(error) == kind, "\(error)", sourceLocation: sourceLocation)
+  }
 }
