@@ -7,7 +7,20 @@ import NIOCore
 /// into full TLS records and each flush leaves as one network buffer. On success the handler
 /// fires ``TLSHandshakeCompleted`` as a user inbound event; on any failure it fires a
 /// ``TLSError`` through `errorCaught` and closes the channel. Closing sends close_notify and
-/// waits for the peer's at most ``TLSConfiguration/closeNotifyTimeout``.
+/// waits for the peer's at most ``TLSConfiguration/closeNotifyTimeout``; the handshake is
+/// bounded by ``TLSConfiguration/handshakeTimeout``.
+///
+/// ```swift
+/// let context = try TLSContext(configuration: .server(certificateChain: .file(crt),
+///                                                      privateKey: .file(key)), role: .server)
+/// // per accepted channel (one TLSContext shared by all):
+/// try channel.pipeline.syncOperations.addHandlers([TLSHandler(context: context), http2Handler])
+/// ```
+///
+/// With TLS 1.3 a client's handshake completes before the server has checked the client's
+/// certificate, so under mutual TLS a refused client sees ``TLSHandshakeCompleted`` and then
+/// a ``TLSError`` of kind `.peerRejected(alert: "certificate required")` or
+/// `.peerRejected(alert: "unknown CA")` on its first read.
 public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
   public typealias InboundIn = ByteBuffer
   public typealias InboundOut = ByteBuffer
