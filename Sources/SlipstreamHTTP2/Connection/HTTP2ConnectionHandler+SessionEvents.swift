@@ -96,6 +96,16 @@ extension HTTP2ConnectionHandler: NGHTTP2SessionDelegate {
     self.delegate?.http2GoAwayReceived(lastStreamID: HTTP2StreamID(lastStreamID), errorCode: code)
   }
 
+  func sessionGoAwaySent(errorCode: UInt32, reason: String?) {
+    let code = HTTP2ErrorCode(errorCode)
+    guard code != .noError, self.closeError == nil else { return }
+    let kind: HTTP2Error.Code = code == .flowControlError ? .flowControl : .protocolError
+    self.closeError = HTTP2Error(
+      code: kind,
+      message: "the peer broke HTTP/2 and we closed the connection with GOAWAY(\(code)): \(reason ?? "no detail from nghttp2")"
+    )
+  }
+
   func sessionPullOutbound(streamID: Int32, maxLength: Int) -> HTTP2StreamOutboundQueue.Pull {
     guard let pull = self.streams[streamID]?.outbound.pull(maxLength: maxLength) else {
       return .data(length: 0, isLast: true)

@@ -28,6 +28,20 @@ extension NGHTTP2Session {
       NGHTTP2Session.from(userData).onStreamClose(streamID: streamID, errorCode: errorCode)
       return 0
     }
+    nghttp2_session_callbacks_set_on_frame_send_callback(callbacks) { _, frame, userData in
+      if UInt32(frame!.pointee.hd.type) == NGHTTP2_GOAWAY.rawValue {
+        let session = NGHTTP2Session.from(userData)
+        session.delegate.sessionGoAwaySent(errorCode: frame!.pointee.goaway.error_code, reason: session.lastError)
+      }
+      return 0
+    }
+    nghttp2_session_callbacks_set_error_callback2(callbacks) { _, _, message, length, userData in
+      NGHTTP2Session.from(userData).lastError = String(
+        decoding: UnsafeRawBufferPointer(start: message, count: length),
+        as: UTF8.self
+      )
+      return 0
+    }
     nghttp2_session_callbacks_set_send_data_callback(callbacks) { _, frame, header, length, _, userData in
       NGHTTP2Session.from(userData).onSendData(frame: frame!, header: header!, length: length)
     }

@@ -12,6 +12,8 @@ protocol NGHTTP2SessionDelegate: AnyObject {
   func sessionSettingsReceived(ack: Bool)
   func sessionPingAcknowledged(_ payload: UInt64)
   func sessionGoAwayReceived(lastStreamID: Int32, errorCode: UInt32)
+  /// A GOAWAY went out; `reason` is nghttp2's explanation when it decided to send it.
+  func sessionGoAwaySent(errorCode: UInt32, reason: String?)
   /// How many bytes of `streamID` nghttp2 may put in the next DATA frame.
   func sessionPullOutbound(streamID: Int32, maxLength: Int) -> HTTP2StreamOutboundQueue.Pull
   /// nghttp2 committed to a DATA frame of `length` bytes: move them into `output`.
@@ -41,6 +43,8 @@ final class NGHTTP2Session {
   /// Scratch for building nghttp2_nv arrays without allocating per submit.
   private var nvScratch: [nghttp2_nv] = []
   private var byteScratch: [UInt8] = []
+  /// nghttp2's last explanation of a protocol problem it handled itself (it then sends GOAWAY or RST_STREAM).
+  var lastError: String?
   /// Hardening options the installed library lacks (reported once by the handler).
   private(set) var missingOptions: [String] = []
 

@@ -5,9 +5,6 @@ import Testing
 /// Our server against independent HTTP/2 clients: nghttp (nghttp2-client) and python-h2.
 @Suite("Server interop with independent clients")
 struct ServerInteropTests {
-  static let h2Script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Support/h2_client.py").path
-
   @Test("nghttp uploads a body; the echo comes back byte for byte with status 200 and trailers", arguments: [0, 1, 100_000])
   func nghttpEcho(bodyLength: Int) async throws {
     let nghttp = try #require(ExternalProcess.which("nghttp"), "nghttp (Debian package nghttp2-client) must be installed")
@@ -36,7 +33,7 @@ struct ServerInteropTests {
     let python = try #require(ExternalProcess.which("python3"), "python3 with the h2 package must be installed")
     let server = try await ServerHarness.start()
     defer { Task { try? await server.stop() } }
-    let result = try await ExternalProcess.run(python, [Self.h2Script, "127.0.0.1", "\(server.port)", "/echo", "\(bodyLength)"])
+    let result = try await ExternalProcess.run(python, [try H2ClientScript.path(), "127.0.0.1", "\(server.port)", "/echo", "\(bodyLength)"])
     #expect(result.status == 0)
     let json = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
     #expect(json["status"] as? String == "200")
@@ -51,7 +48,7 @@ struct ServerInteropTests {
     let python = try #require(ExternalProcess.which("python3"), "python3 with the h2 package must be installed")
     let server = try await ServerHarness.start()
     defer { Task { try? await server.stop() } }
-    let result = try await ExternalProcess.run(python, [Self.h2Script, "127.0.0.1", "\(server.port)", "/echo", "0", "big-header"])
+    let result = try await ExternalProcess.run(python, [try H2ClientScript.path(), "127.0.0.1", "\(server.port)", "/echo", "0", "big-header"])
     #expect(result.status == 0)
     let json = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
     #expect(json["reset"] as? Int == Int(HTTP2ErrorCode.enhanceYourCalm.rawValue))

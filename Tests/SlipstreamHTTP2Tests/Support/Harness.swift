@@ -71,17 +71,23 @@ struct ClientHarness: Sendable {
 
   static func connect(port: Int, configuration: HTTP2Configuration = .test, autoConsume: Bool = true) async throws -> ClientHarness {
     let recorder = EventRecorder()
+    let box = Mutex<(NIOLoopBound<HTTP2ConnectionHandler>, NIOLoopBound<RecordingDelegate>)?>(nil)
+    // The handler goes in before the connection is active, so the server's SETTINGS cannot
+    // arrive at an empty pipeline.
     let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
       .channelOption(.socketOption(.tcp_nodelay), value: 1)
+      .channelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture {
+          let delegate = RecordingDelegate(recorder: recorder, behaviour: .record, autoConsume: autoConsume)
+          let handler = HTTP2ConnectionHandler(role: .client, configuration: configuration, delegate: delegate)
+          delegate.handler = handler
+          try channel.pipeline.syncOperations.addHandler(handler)
+          box.withLock { $0 = (NIOLoopBound(handler, eventLoop: channel.eventLoop), NIOLoopBound(delegate, eventLoop: channel.eventLoop)) }
+        }
+      }
       .connect(host: "127.0.0.1", port: port)
       .get()
-    let (handler, delegate) = try await channel.eventLoop.submit {
-      let delegate = RecordingDelegate(recorder: recorder, behaviour: .record, autoConsume: autoConsume)
-      let handler = HTTP2ConnectionHandler(role: .client, configuration: configuration, delegate: delegate)
-      delegate.handler = handler
-      try channel.pipeline.syncOperations.addHandler(handler)
-      return (NIOLoopBound(handler, eventLoop: channel.eventLoop), NIOLoopBound(delegate, eventLoop: channel.eventLoop))
-    }.get()
+    let (handler, delegate) = box.withLock { $0! }
     return ClientHarness(channel: channel, recorder: recorder, handler: handler, delegate: delegate)
   }
 

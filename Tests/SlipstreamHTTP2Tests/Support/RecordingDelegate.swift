@@ -109,8 +109,19 @@ final class RecordingDelegate: HTTP2ConnectionDelegate {
 
 /// Deterministic body bytes: byte i is (i * 7 + 3) mod 251 (the Python client uses the same rule).
 enum Pattern {
+  /// One period of the pattern (it repeats every 251 bytes).
+  private static let cycle: [UInt8] = (0..<251).map { UInt8(($0 * 7 + 3) % 251) }
+
   static func bytes(from offset: Int, count: Int) -> [UInt8] {
-    (offset..<(offset + count)).map { UInt8(($0 * 7 + 3) % 251) }
+    var result: [UInt8] = []
+    result.reserveCapacity(count)
+    var position = offset % 251
+    while result.count < count {
+      let run = min(251 - position, count - result.count)
+      result.append(contentsOf: Self.cycle[position..<(position + run)])
+      position = 0
+    }
+    return result
   }
 }
 

@@ -1,3 +1,15 @@
+import Foundation
+
+/// The independent python-h2 client used by the interop tests, kept as Swift source so the test
+/// target has no unhandled resource; `path()` writes it to a temporary file.
+enum H2ClientScript {
+  static func path() throws -> String {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("slipstream_h2_client_\(ProcessInfo.processInfo.processIdentifier).py")
+    try Self.source.write(to: url, atomically: true, encoding: .utf8)
+    return url.path
+  }
+
+  static let source = #"""
 """Independent HTTP/2 client (python-h2 over a raw socket) for the interop tests.
 
 usage: h2_client.py HOST PORT PATH BODY_LEN [big-header]
@@ -65,3 +77,5 @@ sock.close()
 result["body_len"] = len(received)
 result["body_ok"] = bytes(received) == body
 print(json.dumps(result))
+"""#
+}
