@@ -116,11 +116,13 @@ extension HTTP2ConnectionHandler: NGHTTP2SessionDelegate {
     return pull
   }
 
-  func sessionTakeOutbound(streamID: Int32, length: Int, into output: inout ByteBuffer) {
+  func sessionTakeOutbound(streamID: Int32, length: Int, into output: inout ByteBuffer) -> Bool {
+    guard let buffered = self.streams[streamID]?.outbound.bufferedBytes, buffered >= length else { return false }
     let change = self.streams[streamID]!.outbound.take(length, into: &output)
     if let change {
       self.delegate?.http2StreamWritabilityChanged(HTTP2StreamID(streamID), isWritable: change)
     }
+    return true
   }
 
   func sessionTrailers(streamID: Int32) -> [HTTP2HeaderField]? {

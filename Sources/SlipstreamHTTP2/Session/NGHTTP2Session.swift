@@ -17,7 +17,8 @@ protocol NGHTTP2SessionDelegate: AnyObject {
   /// How many bytes of `streamID` nghttp2 may put in the next DATA frame.
   func sessionPullOutbound(streamID: Int32, maxLength: Int) -> HTTP2StreamOutboundQueue.Pull
   /// nghttp2 committed to a DATA frame of `length` bytes: move them into `output`.
-  func sessionTakeOutbound(streamID: Int32, length: Int, into output: inout ByteBuffer)
+  /// - Returns: false if the stream has no such bytes (the session must then fail).
+  func sessionTakeOutbound(streamID: Int32, length: Int, into output: inout ByteBuffer) -> Bool
   /// The stream's queue drained to its end and it ends with these trailers.
   func sessionTrailers(streamID: Int32) -> [HTTP2HeaderField]?
 }
@@ -299,6 +300,9 @@ final class NGHTTP2Session {
     Unmanaged<NGHTTP2Session>.fromOpaque(userData!).takeUnretainedValue()
   }
 
+  /// NGHTTP2_ERR_TOO_MANY_CONTINUATIONS, spelled as a number: upstream 1.52.0 headers lack the name.
+  static let errorTooManyContinuations: Int32 = -905
+
   static func describe(_ code: Int32) -> String {
     String(cString: nghttp2_strerror(code))
   }
@@ -316,7 +320,8 @@ final class NGHTTP2Session {
         .flowControl
       case NGHTTP2_ERR_PROTO.rawValue, NGHTTP2_ERR_BAD_CLIENT_MAGIC.rawValue, NGHTTP2_ERR_HEADER_COMP.rawValue,
         NGHTTP2_ERR_FRAME_SIZE_ERROR.rawValue, NGHTTP2_ERR_FLOODED.rawValue, NGHTTP2_ERR_SETTINGS_EXPECTED.rawValue,
-        NGHTTP2_ERR_HTTP_HEADER.rawValue, NGHTTP2_ERR_HTTP_MESSAGING.rawValue, NGHTTP2_ERR_GOAWAY_ALREADY_SENT.rawValue:
+        NGHTTP2_ERR_HTTP_HEADER.rawValue, NGHTTP2_ERR_HTTP_MESSAGING.rawValue, NGHTTP2_ERR_GOAWAY_ALREADY_SENT.rawValue,
+        NGHTTP2_ERR_TOO_MANY_SETTINGS.rawValue, Self.errorTooManyContinuations:
         .protocolError
       case NGHTTP2_ERR_STREAM_CLOSED.rawValue, NGHTTP2_ERR_STREAM_CLOSING.rawValue, NGHTTP2_ERR_STREAM_SHUT_WR.rawValue,
         NGHTTP2_ERR_INVALID_STREAM_ID.rawValue:
@@ -361,7 +366,9 @@ final class NGHTTP2Session {
     if padding > 0 {
       self.output.writeInteger(UInt8(padding - 1))
     }
-    self.delegate.sessionTakeOutbound(streamID: frame.pointee.hd.stream_id, length: length, into: &self.output)
+    guard self.delegate.sessionTakeOutbound(streamID: frame.pointee.hd.stream_id, length: length, into: &self.output) else {
+      return NGHTTP2_ERR_CALLBACK_FAILURE.rawValue
+    }
     if padding > 1 {
       self.output.writeRepeatingByte(0, count: padding - 1)
     }

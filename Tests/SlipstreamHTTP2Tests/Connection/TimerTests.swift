@@ -10,14 +10,16 @@ struct TimerTests {
   @Test(
     "a peer that does not complete the preface/SETTINGS handshake is closed with the typed error",
     arguments: [
-      (RawPeer.Script.silent, HTTP2Error.Code.settingsTimeout),
-      (.prefaceWithoutAck, .settingsTimeout),
-      (.http1, .protocolError),
+      // The HTTP/1.1 case keeps the long default timeout so a slow machine cannot turn its
+      // protocol error into a timeout.
+      (RawPeer.Script.silent, HTTP2Error.Code.settingsTimeout, Self.short),
+      (.prefaceWithoutAck, .settingsTimeout, Self.short),
+      (.http1, .protocolError, HTTP2Configuration.test.settingsTimeout),
     ]
   )
-  func handshake(script: RawPeer.Script, expected: HTTP2Error.Code) async throws {
+  func handshake(script: RawPeer.Script, expected: HTTP2Error.Code, settingsTimeout: Duration) async throws {
     var configuration = HTTP2Configuration.test
-    configuration.settingsTimeout = Self.short
+    configuration.settingsTimeout = settingsTimeout
     let server = try await ServerHarness.start(configuration: configuration)
     let peer = try await RawPeer.connect(port: server.port, script: script)
     try await server.recorder.wait(for: "server closed the connection") { $0.isConnectionClosed }
@@ -49,6 +51,19 @@ struct TimerTests {
     #expect(client.recorder.snapshot.connectionCloseCode == .some(nil))
     try await server.recorder.wait(for: "server connection closed") { $0.isConnectionClosed }
     #expect(server.recorder.snapshot.connectionCloseCode == .some(.idleTimeout))
+    try await server.stop()
+  }
+
+  @Test("a header block that never completes does not hold the connection open past the idle timeout")
+  func incompleteHeaderBlock() async throws {
+    var configuration = HTTP2Configuration.test
+    configuration.idleTimeout = Self.short
+    let server = try await ServerHarness.start(configuration: configuration)
+    let peer = try await RawPeer.connect(port: server.port, script: .incompleteHeaders)
+    try await server.recorder.wait(for: "server closed the connection") { $0.isConnectionClosed }
+    #expect(server.recorder.snapshot.connectionCloseCode == .some(.idleTimeout))
+    #expect(!server.recorder.snapshot.events.contains { if case .opened = $0 { true } else { false } })
+    try await peer.closeFuture.get()
     try await server.stop()
   }
 }
