@@ -15,13 +15,7 @@ struct HardeningTests {
 
   @Test("more CONTINUATION frames than maxContinuations close the connection with .protocolError")
   func continuationFlood() async throws {
-    let server = try await ServerHarness.start()
-    let peer = try await RawPeer.connect(port: server.port, script: .continuationFlood)
-    try await server.recorder.wait(for: "server closed the connection") { $0.isConnectionClosed }
-    #expect(server.recorder.snapshot.connectionCloseCode == .some(.protocolError))
-    #expect(!server.recorder.snapshot.events.contains { if case .opened = $0 { true } else { false } })
-    try await peer.closeFuture.get()
-    try await server.stop()
+    try await RawPeer.expectServerCloses(.continuationFlood, with: .protocolError)
   }
 
   /// The same peer script stays connected under the default limit (`resetsWithinLimit`), so the
@@ -30,12 +24,7 @@ struct HardeningTests {
   func rapidReset() async throws {
     var configuration = HTTP2Configuration.test
     configuration.streamResetRateLimit = .init(burst: 5, ratePerSecond: 1)
-    let server = try await ServerHarness.start(configuration: configuration, behaviour: .record)
-    let peer = try await RawPeer.connect(port: server.port, script: .rapidReset)
-    try await server.recorder.wait(for: "server closed the connection") { $0.isConnectionClosed }
-    #expect(server.recorder.snapshot.connectionCloseCode == .some(.protocolError))
-    try await peer.closeFuture.get()
-    try await server.stop()
+    try await RawPeer.expectServerCloses(.rapidReset, configuration: configuration, behaviour: .record, with: .protocolError)
   }
 
   @Test("a peer within the reset rate limit keeps its connection")

@@ -20,24 +20,21 @@ struct TimerTests {
   func handshake(script: RawPeer.Script, expected: HTTP2Error.Code, settingsTimeout: Duration) async throws {
     var configuration = HTTP2Configuration.test
     configuration.settingsTimeout = settingsTimeout
-    let server = try await ServerHarness.start(configuration: configuration)
-    let peer = try await RawPeer.connect(port: server.port, script: script)
-    try await server.recorder.wait(for: "server closed the connection") { $0.isConnectionClosed }
-    #expect(server.recorder.snapshot.connectionCloseCode == .some(expected))
-    try await peer.closeFuture.get()  // the server's close reaches the peer
-    try await server.stop()
+    try await RawPeer.expectServerCloses(script, configuration: configuration, with: expected)
   }
 
   @Test("a peer that never acknowledges PING is closed after the keepalive timeout")
   func keepaliveTimeout() async throws {
     var configuration = HTTP2Configuration.test
     configuration.keepalive = .init(interval: .milliseconds(100), timeout: Self.short)
-    let server = try await ServerHarness.start(configuration: configuration)
-    let peer = try await RawPeer.connect(port: server.port, script: .prefaceThenDeaf)
-    try await server.recorder.wait(for: "server closed the connection") { $0.isConnectionClosed }
-    #expect(server.recorder.snapshot.connectionCloseCode == .some(.keepaliveTimeout))
-    try await peer.closeFuture.get()
-    try await server.stop()
+    try await RawPeer.expectServerCloses(.prefaceThenDeaf, configuration: configuration, with: .keepaliveTimeout)
+  }
+
+  @Test("a header block that never completes does not hold the connection open past the idle timeout")
+  func incompleteHeaderBlock() async throws {
+    var configuration = HTTP2Configuration.test
+    configuration.idleTimeout = Self.short
+    try await RawPeer.expectServerCloses(.incompleteHeaders, configuration: configuration, with: .idleTimeout)
   }
 
   @Test("a connection with no stream for the idle timeout gets GOAWAY(NO_ERROR) and closes")
@@ -51,19 +48,6 @@ struct TimerTests {
     #expect(client.recorder.snapshot.connectionCloseCode == .some(nil))
     try await server.recorder.wait(for: "server connection closed") { $0.isConnectionClosed }
     #expect(server.recorder.snapshot.connectionCloseCode == .some(.idleTimeout))
-    try await server.stop()
-  }
-
-  @Test("a header block that never completes does not hold the connection open past the idle timeout")
-  func incompleteHeaderBlock() async throws {
-    var configuration = HTTP2Configuration.test
-    configuration.idleTimeout = Self.short
-    let server = try await ServerHarness.start(configuration: configuration)
-    let peer = try await RawPeer.connect(port: server.port, script: .incompleteHeaders)
-    try await server.recorder.wait(for: "server closed the connection") { $0.isConnectionClosed }
-    #expect(server.recorder.snapshot.connectionCloseCode == .some(.idleTimeout))
-    #expect(!server.recorder.snapshot.events.contains { if case .opened = $0 { true } else { false } })
-    try await peer.closeFuture.get()
     try await server.stop()
   }
 }

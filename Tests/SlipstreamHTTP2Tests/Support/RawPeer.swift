@@ -1,5 +1,7 @@
 import NIOCore
 import NIOPosix
+import SlipstreamHTTP2
+import Testing
 
 /// A misbehaving peer on a raw TCP socket: it writes fixed bytes once the server has spoken and
 /// then ignores everything it receives.
@@ -94,5 +96,24 @@ enum RawPeer {
       }
       .connect(host: "127.0.0.1", port: port)
       .get()
+  }
+}
+
+extension RawPeer {
+  /// Runs `script` against a fresh server and checks the server closes the connection with
+  /// `expected`, and that the close reaches the peer.
+  static func expectServerCloses(
+    _ script: Script,
+    configuration: HTTP2Configuration = .test,
+    behaviour: RecordingDelegate.Behaviour = .echo,
+    with expected: HTTP2Error.Code,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) async throws {
+    let server = try await ServerHarness.start(configuration: configuration, behaviour: behaviour)
+    let peer = try await RawPeer.connect(port: server.port, script: script)
+    try await server.recorder.wait(for: "server closed the connection") { $0.isConnectionClosed }
+    #expect(server.recorder.snapshot.connectionCloseCode == .some(expected), sourceLocation: sourceLocation)
+    try await peer.closeFuture.get()
+    try await server.stop()
   }
 }
