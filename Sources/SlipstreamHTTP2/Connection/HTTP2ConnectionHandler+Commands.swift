@@ -194,6 +194,7 @@ extension HTTP2ConnectionHandler {
       }
     case .sendFinalGoAway:
       self.shutdownTimer?.cancel()
+      self.finalGoAwayLastStreamID = session.lastProcessedStreamID
       session.submitGoAway(errorCode: HTTP2ErrorCode.noError.rawValue)
     case .closeIdle:
       if self.closeError == nil {

@@ -7,6 +7,13 @@ extension HTTP2ConnectionHandler: NGHTTP2SessionDelegate {
     self.pendingHeaderListSize = 0
     self.pendingHeadersTooLarge = false
     if self.role == .server && self.streams[streamID] == nil {
+      if let last = self.finalGoAwayLastStreamID, streamID > last {
+        // Our final GOAWAY is submitted but not yet on the wire, so nghttp2 still accepts new
+        // streams; the peer will treat this one as refused, so it must not be processed.
+        self.session?.submitReset(streamID, errorCode: HTTP2ErrorCode.refusedStream.rawValue)
+        self.markNeedsFlush()
+        return
+      }
       self.streams[streamID] = StreamRecord(outbound: self.makeQueue(), announced: false, headersSubmitted: false)
     }
   }

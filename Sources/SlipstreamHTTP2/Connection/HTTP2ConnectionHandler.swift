@@ -46,6 +46,8 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler {
   var isClosed = false
   /// Why the connection is closing, reported by `http2ConnectionClosed`.
   var closeError: (any Error)?
+  /// Server: the last stream id our final GOAWAY carries, from the moment it is submitted.
+  var finalGoAwayLastStreamID: Int32?
 
   var settingsTimer: Scheduled<Void>?
   var idleTimer: Scheduled<Void>?

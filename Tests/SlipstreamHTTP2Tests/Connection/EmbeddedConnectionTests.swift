@@ -44,6 +44,32 @@ struct EmbeddedConnectionTests {
     #expect(pair.clientRecorder.snapshot.connectionCloseCode == .some(nil))
   }
 
+  @Test("a stream arriving in the same read as the PING ACK that triggers the final GOAWAY is refused, not processed")
+  func streamRacingTheFinalGoAwayIsRefused() throws {
+    let pair = try EmbeddedPair(serverBehaviour: .record)
+    try pair.pump()
+    let first = try pair.clientHandler.startStream(headers: ClientHarness.request("/x"), endStream: false)
+    try pair.pump()
+    pair.serverHandler.beginGracefulShutdown()
+    pair.loop.run()
+    _ = try pair.outboundWrites(pair.server)  // notice GOAWAY + PING, never delivered
+
+    // One read: the PING ACK (the final GOAWAY is submitted while parsing it) and a new stream 3
+    // (HPACK from the static table only, so the server's decoder state is untouched).
+    let payload = withUnsafeBytes(of: HTTP2ConnectionStateMachineProbe.shutdownPingPayload.bigEndian) { Array($0) }
+    let bytes = RawPeer.Script.frame(type: 6, flags: 1, stream: 0, payload: payload)
+      + RawPeer.Script.frame(type: 1, flags: 0x5, stream: 3, payload: [0x82, 0x86, 0x84, 0x01, 0x01, 0x61])
+    try pair.server.writeInbound(ByteBuffer(bytes: bytes))
+    pair.server.pipeline.fireChannelReadComplete()
+    pair.loop.run()
+
+    #expect(!pair.serverRecorder.snapshot.events.contains(.opened(3, endStream: true)))
+    let frames = WireFrame.parse(try pair.outboundWrites(pair.server))
+    let goAway = try #require(frames.first { $0.type == 7 })
+    #expect(Array(goAway.payload.prefix(4)) == [0, 0, 0, UInt8(first.rawValue)])  // last stream id = first
+    #expect(frames.contains(WireFrame(type: WireFrame.rstStream, flags: 0, stream: 3, payload: [0, 0, 0, 7])))
+  }
+
   @Test("the idle timer does not fire while a stream is open, and fires one idle period after the last stream ends")
   func idleTimerWaitsForStreams() throws {
     var serverConfiguration = HTTP2Configuration.test
