@@ -145,7 +145,26 @@ extension HTTP2ConnectionHandler {
 
   private func enqueue(_ stream: HTTP2StreamID, data: ByteBuffer?, end: HTTP2StreamOutboundQueue.End?) throws(HTTP2Error) -> Int {
     let session = try self.activeSession()
-    guard var record = self.streams[stream.rawValue] else { throw .streamNotFound(stream) }
+    guard let index = self.streams.index(forKey: stream.rawValue) else { throw .streamNotFound(stream) }
+    // Mutate the record in place: a copy would share the queue's storage and make every append
+    // copy it (copy-on-write).
+    let (change, resume, buffered) = try Self.enqueue(into: &self.streams.values[index], stream: stream, data: data, end: end)
+    if resume {
+      session.resumeData(stream.rawValue)
+    }
+    self.markNeedsFlush()
+    if let change {
+      self.delegate?.http2StreamWritabilityChanged(stream, isWritable: change)
+    }
+    return buffered
+  }
+
+  private static func enqueue(
+    into record: inout StreamRecord,
+    stream: HTTP2StreamID,
+    data: ByteBuffer?,
+    end: HTTP2StreamOutboundQueue.End?
+  ) throws(HTTP2Error) -> (change: Bool?, resume: Bool, buffered: Int) {
     guard record.headersSubmitted else {
       throw HTTP2Error(code: .invalidState, message: "send the response headers (sendHeaders) before data or trailers", stream: stream)
     }
@@ -161,16 +180,7 @@ extension HTTP2ConnectionHandler {
     }
     let resume = record.isDeferred
     record.isDeferred = false
-    let buffered = record.outbound.bufferedBytes
-    self.streams[stream.rawValue] = record
-    if resume {
-      session.resumeData(stream.rawValue)
-    }
-    self.markNeedsFlush()
-    if let change {
-      self.delegate?.http2StreamWritabilityChanged(stream, isWritable: change)
-    }
-    return buffered
+    return (change, resume, record.outbound.bufferedBytes)
   }
 
   /// Carries out what the lifecycle state machine decided.
