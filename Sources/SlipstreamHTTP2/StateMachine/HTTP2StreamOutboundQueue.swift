@@ -21,7 +21,10 @@ struct HTTP2StreamOutboundQueue {
     case data(length: Int, isLast: Bool)
   }
 
-  private var buffers = CircularBuffer<ByteBuffer>(initialCapacity: 4)
+  /// Queued buffers from `head` on. An empty array does not allocate, so streams that never send
+  /// data cost nothing here; drained storage is kept for the stream's next bytes.
+  private var buffers: [ByteBuffer] = []
+  private var head = 0
   /// Bytes queued and not yet pulled.
   private(set) var bufferedBytes = 0
   /// False between crossing the high watermark and draining to the low watermark.
@@ -79,16 +82,25 @@ struct HTTP2StreamOutboundQueue {
     precondition(length <= self.bufferedBytes, "take more than queued")
     var remaining = length
     while remaining > 0 {
-      let count = self.buffers[self.buffers.startIndex].readableBytes
+      let count = self.buffers[self.head].readableBytes
       if count <= remaining {
-        var first = self.buffers.removeFirst()
-        output.writeBuffer(&first)
+        output.writeImmutableBuffer(self.buffers[self.head])
+        self.buffers[self.head] = ByteBuffer()  // release the storage now
+        self.head += 1
         remaining -= count
       } else {
-        let slice = self.buffers[self.buffers.startIndex].readSlice(length: remaining)!
+        let slice = self.buffers[self.head].readSlice(length: remaining)!
         output.writeImmutableBuffer(slice)
         remaining = 0
       }
+    }
+    if self.head == self.buffers.count {
+      self.buffers.removeAll(keepingCapacity: true)
+      self.head = 0
+    } else if self.head >= 64 && self.head * 2 >= self.buffers.count {
+      // A queue that never fully drains: drop the consumed slots (amortised O(1) per buffer).
+      self.buffers.removeFirst(self.head)
+      self.head = 0
     }
     self.bufferedBytes -= length
     if !self.isWritable && self.bufferedBytes <= self.lowWatermark {

@@ -72,4 +72,20 @@ struct HTTP2StreamOutboundQueueTests {
     if end != .open { queue.finish(end) }
     #expect(queue.pull(maxLength: maxLength) == expected)
   }
+
+  @Test("a queue that is fed while it drains keeps order across compaction")
+  func interleavedAppendAndTake() {
+    var queue = HTTP2StreamOutboundQueue(highWatermark: 1 << 20, lowWatermark: 0)
+    var output = ByteBuffer()
+    var expected: [UInt8] = []
+    for index in 0..<1000 {
+      let bytes = [UInt8(truncatingIfNeeded: index), UInt8(truncatingIfNeeded: index >> 8), 7]
+      expected += bytes
+      _ = queue.append(ByteBuffer(bytes: bytes))
+      _ = queue.take(min(2, queue.bufferedBytes), into: &output)
+    }
+    _ = queue.take(queue.bufferedBytes, into: &output)
+    #expect(Array(output.readableBytesView) == expected)
+    #expect(queue.bufferedBytes == 0)
+  }
 }
