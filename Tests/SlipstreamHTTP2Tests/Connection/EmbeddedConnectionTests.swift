@@ -70,6 +70,27 @@ struct EmbeddedConnectionTests {
     #expect(frames.contains(WireFrame(type: WireFrame.rstStream, flags: 0, stream: 3, payload: [0, 0, 0, 7])))
   }
 
+  @Test("client streams queued behind MAX_CONCURRENT_STREAMS when a GOAWAY arrives close with REFUSED_STREAM")
+  func queuedStreamsRefusedOnGoAway() throws {
+    var serverConfiguration = HTTP2Configuration.test
+    serverConfiguration.maxConcurrentStreams = 1
+    let pair = try EmbeddedPair(server: serverConfiguration)
+    try pair.pump()
+    let ids = try (0..<3).map { _ in try pair.clientHandler.startStream(headers: ClientHarness.request("/echo"), endStream: false) }
+    try pair.pump()
+    #expect(pair.serverRecorder.snapshot.events.filter { if case .opened = $0 { true } else { false } } == [.opened(ids[0].rawValue, endStream: false)])
+    pair.serverHandler.beginGracefulShutdown()
+    try pair.pump()
+    try pair.clientHandler.sendData(ids[0], .pattern(count: 3), endStream: true)
+    try pair.pump()
+    let client = pair.clientRecorder.snapshot
+    #expect(client.closed(ids[0].rawValue) == .noError)
+    #expect(client.closed(ids[1].rawValue) == .refusedStream)
+    #expect(client.closed(ids[2].rawValue) == .refusedStream)
+    #expect(pair.clientHandler.openStreamCount == 0)
+    #expect(!pair.client.isActive)
+  }
+
   @Test("the idle timer does not fire while a stream is open, and fires one idle period after the last stream ends")
   func idleTimerWaitsForStreams() throws {
     var serverConfiguration = HTTP2Configuration.test
