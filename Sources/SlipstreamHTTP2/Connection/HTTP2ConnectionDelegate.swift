@@ -8,6 +8,8 @@
 ///   `http2DataReceived`* → `http2HeadersReceived` (trailers) → `http2StreamClosed`.
 ///   A client stream that ends before response headers (refused, reset, connection lost) gets only
 ///   `http2StreamClosed`.
+/// A 1xx informational response (gRPC never sends one) would arrive as the client's
+/// `http2StreamOpened`, with the final response headers following as `http2HeadersReceived`.
 /// The end of the peer's side is flagged by `endStream: true` on whichever event carries it
 /// (DATA with no bytes when the peer ended with an empty DATA frame).
 /// `http2StreamClosed` comes exactly once for every stream that was opened (server: announced

@@ -118,7 +118,11 @@ final class NGHTTP2Session {
     let rc = nghttp2_session_mem_recv(self.session, base.assumingMemoryBound(to: UInt8.self), bytes.count)
     self.flushPendingData(endStream: false)
     if rc < 0 {
-      throw Self.error(Int32(truncatingIfNeeded: rc), context: "receiving")
+      var error = Self.error(Int32(truncatingIfNeeded: rc), context: "receiving")
+      if let detail = self.lastError {
+        error.message += "; \(detail)"
+      }
+      throw error
     }
   }
 
