@@ -91,6 +91,24 @@ struct EmbeddedConnectionTests {
     #expect(!pair.client.isActive)
   }
 
+  @Test("bytes a closed stream never consumed go back to the connection window")
+  func unconsumedBytesReturnToConnectionWindow() throws {
+    var clientConfiguration = HTTP2Configuration.test
+    clientConfiguration.initialStreamWindowSize = 256 << 10
+    clientConfiguration.connectionWindowSize = 256 << 10
+    let pair = try EmbeddedPair(client: clientConfiguration)
+    pair.clientDelegate.autoConsume = false
+    try pair.pump()
+    let size = 200 << 10
+    for _ in 0..<2 {
+      // Each stream alone fits the connection window; both only if the first one's bytes come back.
+      let id = try pair.clientHandler.startStream(headers: ClientHarness.request("/push/\(size)"), endStream: true)
+      try pair.pump()
+      #expect(pair.clientRecorder.snapshot.bodies[id.rawValue]?.count == size)
+      #expect(pair.clientRecorder.snapshot.closed(id.rawValue) == .noError)
+    }
+  }
+
   @Test("the idle timer does not fire while a stream is open, and fires one idle period after the last stream ends")
   func idleTimerWaitsForStreams() throws {
     var serverConfiguration = HTTP2Configuration.test
