@@ -36,6 +36,12 @@ final class EmbeddedPair {
     self.loop.run()
   }
 
+  deinit {
+    // Close both ends so the handlers release their sessions (nothing leaks between tests).
+    _ = try? self.client.finish(acceptAlreadyClosed: true)
+    _ = try? self.server.finish(acceptAlreadyClosed: true)
+  }
+
   /// Moves every pending byte from `from` to `to` as one read; returns whether anything moved.
   @discardableResult
   func deliver(from: EmbeddedChannel, to: EmbeddedChannel) throws -> Bool {
