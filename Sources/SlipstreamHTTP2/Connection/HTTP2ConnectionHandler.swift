@@ -216,6 +216,7 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler {
     guard self.session == nil, !self.isClosed else { return }
     self.lifecycle = HTTP2ConnectionStateMachine(role: self.role, now: context.eventLoop.now)
     do throws(HTTP2Error) {
+      try self.configuration.validate()
       let session = try NGHTTP2Session(
         role: self.role,
         configuration: self.configuration,

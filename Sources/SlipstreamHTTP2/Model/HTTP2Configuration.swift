@@ -121,4 +121,35 @@ public struct HTTP2Configuration: Sendable, Hashable {
     self.idleTimeout = idleTimeout
     self.settingsTimeout = settingsTimeout
   }
+
+  /// Checks every value against the ranges HTTP/2 (RFC 9113 §6.5.2) and nghttp2 accept.
+  /// The handler runs this when the connection starts and closes it with the error otherwise.
+  /// - Throws: `HTTP2Error.invalidConfiguration` naming the first bad value and its range.
+  public func validate() throws(HTTP2Error) {
+    let maxWindow = Int(Int32.max)
+    func check(_ ok: Bool, _ what: String) throws(HTTP2Error) {
+      if !ok {
+        throw HTTP2Error(code: .invalidConfiguration, message: "HTTP2Configuration.\(what)")
+      }
+    }
+    try check((0...Int(UInt32.max)).contains(self.maxConcurrentStreams), "maxConcurrentStreams must be 0...\(UInt32.max), is \(self.maxConcurrentStreams)")
+    try check((1...Int(UInt32.max)).contains(self.maxHeaderListSize), "maxHeaderListSize must be 1...\(UInt32.max), is \(self.maxHeaderListSize)")
+    try check((0...maxWindow).contains(self.initialStreamWindowSize), "initialStreamWindowSize must be 0...\(maxWindow), is \(self.initialStreamWindowSize)")
+    try check((0...maxWindow).contains(self.connectionWindowSize), "connectionWindowSize must be 0...\(maxWindow), is \(self.connectionWindowSize)")
+    try check((16384...16_777_215).contains(self.maxFrameSize), "maxFrameSize must be 16384...16777215, is \(self.maxFrameSize)")
+    try check(
+      self.outboundBufferLowWatermark >= 0 && self.outboundBufferLowWatermark <= self.outboundBufferHighWatermark,
+      "outboundBufferLowWatermark must be 0...outboundBufferHighWatermark (\(self.outboundBufferHighWatermark)), is \(self.outboundBufferLowWatermark)"
+    )
+    try check(self.streamResetRateLimit.burst >= 0 && self.streamResetRateLimit.ratePerSecond >= 0, "streamResetRateLimit values must not be negative")
+    try check(self.maxContinuations >= 0 && self.maxOutboundAck >= 0 && self.maxSettings >= 0, "maxContinuations, maxOutboundAck and maxSettings must not be negative")
+    try check(self.maxDeflateDynamicTableSize >= 0, "maxDeflateDynamicTableSize must not be negative")
+    try check(self.settingsTimeout > .zero, "settingsTimeout must be positive")
+    if let idle = self.idleTimeout {
+      try check(idle > .zero, "idleTimeout must be positive or nil")
+    }
+    if let keepalive = self.keepalive {
+      try check(keepalive.interval > .zero && keepalive.timeout > .zero, "keepalive interval and timeout must be positive")
+    }
+  }
 }

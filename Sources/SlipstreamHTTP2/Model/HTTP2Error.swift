@@ -5,7 +5,7 @@ public struct HTTP2Error: Error, Hashable, Sendable, CustomStringConvertible {
     enum Wrapped: Hashable, Sendable {
       case session, streamNotFound, invalidState, goingAway, connectionClosed, wrongRole
       case streamIDsExhausted, flowControl, protocolError, settingsTimeout, keepaliveTimeout
-      case idleTimeout, goAwayReceived
+      case idleTimeout, goAwayReceived, invalidConfiguration
     }
 
     let wrapped: Wrapped
@@ -36,6 +36,9 @@ public struct HTTP2Error: Error, Hashable, Sendable, CustomStringConvertible {
     public static let idleTimeout = Code(wrapped: .idleTimeout)
     /// The peer closed the connection with a GOAWAY carrying an error code.
     public static let goAwayReceived = Code(wrapped: .goAwayReceived)
+
+    /// A configuration value is outside what HTTP/2 or nghttp2 accepts (see the message).
+    public static let invalidConfiguration = Code(wrapped: .invalidConfiguration)
 
     public var description: String { String(describing: self.wrapped) }
   }
