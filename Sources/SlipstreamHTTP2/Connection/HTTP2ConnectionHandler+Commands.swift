@@ -18,16 +18,9 @@ extension HTTP2ConnectionHandler {
         stream: stream
       )
     }
-    guard var record = self.streams[stream.rawValue], record.announced else { throw .streamNotFound(stream) }
-    guard !record.headersSubmitted else {
-      throw HTTP2Error(code: .invalidState, message: "response headers were already sent; use sendTrailers for trailing headers", stream: stream)
-    }
+    try self.streams.checkCanSendHeaders(stream)
     try session.submitResponse(stream.rawValue, headers: headers, hasBody: !endStream)
-    record.headersSubmitted = true
-    if endStream {
-      record.outbound.finish(.endStream)
-    }
-    self.streams[stream.rawValue] = record
+    self.streams.headersSubmitted(stream.rawValue, endStream: endStream)
     self.markNeedsFlush()
   }
 
@@ -86,11 +79,7 @@ extension HTTP2ConnectionHandler {
       throw HTTP2Error(code: .goingAway, message: "a GOAWAY was sent or received on this connection; open the stream on a new connection")
     }
     let id = try session.submitRequest(headers, hasBody: !endStream)
-    var record = StreamRecord(outbound: self.makeQueue(), announced: true, headersSubmitted: true)
-    if endStream {
-      record.outbound.finish(.endStream)
-    }
-    self.streams[id] = record
+    self.streams.clientStreamStarted(id, endStream: endStream)
     self.lifecycle.streamOpened()
     self.markNeedsFlush()
     return HTTP2StreamID(id)
@@ -102,10 +91,9 @@ extension HTTP2ConnectionHandler {
   /// Extra bytes beyond what was received, and calls for closed streams, are ignored (a closed
   /// stream's unconsumed bytes were returned to the connection window when it closed).
   public func consume(_ stream: HTTP2StreamID, bytes: Int) {
-    guard let session = self.session, !self.isClosed, bytes > 0, let unconsumed = self.streams[stream.rawValue]?.unconsumed else { return }
-    let count = min(bytes, unconsumed)
+    guard let session = self.session, !self.isClosed else { return }
+    let count = self.streams.consume(stream.rawValue, count: bytes)
     guard count > 0 else { return }
-    self.streams[stream.rawValue]!.unconsumed = unconsumed - count
     session.consume(stream.rawValue, bytes: count)
     self.markNeedsFlush()
   }
@@ -136,19 +124,9 @@ extension HTTP2ConnectionHandler {
     return session
   }
 
-  func makeQueue() -> HTTP2StreamOutboundQueue {
-    HTTP2StreamOutboundQueue(
-      highWatermark: self.configuration.outboundBufferHighWatermark,
-      lowWatermark: self.configuration.outboundBufferLowWatermark
-    )
-  }
-
   private func enqueue(_ stream: HTTP2StreamID, data: ByteBuffer?, end: HTTP2StreamOutboundQueue.End?) throws(HTTP2Error) -> Int {
     let session = try self.activeSession()
-    guard let index = self.streams.index(forKey: stream.rawValue) else { throw .streamNotFound(stream) }
-    // Mutate the record in place: a copy would share the queue's storage and make every append
-    // copy it (copy-on-write).
-    let (change, resume, buffered) = try Self.enqueue(into: &self.streams.values[index], stream: stream, data: data, end: end)
+    let (change, resume, buffered) = try self.streams.enqueue(stream, data: data, end: end)
     if resume {
       session.resumeData(stream.rawValue)
     }
@@ -157,30 +135,6 @@ extension HTTP2ConnectionHandler {
       self.delegate?.http2StreamWritabilityChanged(stream, isWritable: change)
     }
     return buffered
-  }
-
-  private static func enqueue(
-    into record: inout StreamRecord,
-    stream: HTTP2StreamID,
-    data: ByteBuffer?,
-    end: HTTP2StreamOutboundQueue.End?
-  ) throws(HTTP2Error) -> (change: Bool?, resume: Bool, buffered: Int) {
-    guard record.headersSubmitted else {
-      throw HTTP2Error(code: .invalidState, message: "send the response headers (sendHeaders) before data or trailers", stream: stream)
-    }
-    guard !record.outbound.isEnded else {
-      throw HTTP2Error(code: .invalidState, message: "our side of the stream has already ended", stream: stream)
-    }
-    var change: Bool?
-    if let data {
-      change = record.outbound.append(data)
-    }
-    if let end {
-      record.outbound.finish(end)
-    }
-    let resume = record.isDeferred
-    record.isDeferred = false
-    return (change, resume, record.outbound.bufferedBytes)
   }
 
   /// Carries out what the lifecycle state machine decided.

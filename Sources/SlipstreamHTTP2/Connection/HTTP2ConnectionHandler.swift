@@ -29,12 +29,7 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler {
   var context: ChannelHandlerContext?
   var session: NGHTTP2Session?
   var lifecycle: HTTP2ConnectionStateMachine
-  var streams: [Int32: StreamRecord] = [:]
-
-  /// Fields of the header block being received (blocks never interleave on a connection).
-  var pendingHeaders: [HTTP2HeaderField] = []
-  var pendingHeaderListSize = 0
-  var pendingHeadersTooLarge = false
+  var streams: HTTP2StreamTable
 
   /// Between channelRead and channelReadComplete: output waits for read-complete.
   var isReading = false
@@ -55,21 +50,6 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler {
   var pingTimeoutTimer: Scheduled<Void>?
   var shutdownTimer: Scheduled<Void>?
 
-  /// Per-stream state next to nghttp2's own.
-  struct StreamRecord {
-    var outbound: HTTP2StreamOutboundQueue
-    /// The delegate knows the stream (server: `http2StreamOpened` delivered; client: started).
-    var announced: Bool
-    /// The first inbound HEADERS block has been delivered.
-    var headersDelivered = false
-    /// Our HEADERS were submitted (server response; client request).
-    var headersSubmitted: Bool
-    /// nghttp2 parked the stream's data provider (NGHTTP2_ERR_DEFERRED): resume on new data.
-    var isDeferred = false
-    /// Inbound DATA bytes delivered and not yet consumed by the application.
-    var unconsumed = 0
-  }
-
   /// Creates the handler.
   /// - Parameters:
   ///   - role: server (accepts streams) or client (starts them).
@@ -84,6 +64,7 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler {
     self.configuration = configuration
     self.delegate = delegate
     self.lifecycle = HTTP2ConnectionStateMachine(role: role, now: .now())
+    self.streams = HTTP2StreamTable(role: role, configuration: configuration)
   }
 
   /// Streams open now (server: announced, client: started) and not yet closed.
@@ -268,7 +249,7 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler {
     guard !self.isClosed else { return }
     self.isClosed = true
     self.cancelTimers()
-    let open = self.streams.filter { $0.value.announced }.keys.sorted()
+    let open = self.streams.announcedStreamIDs
     self.streams.removeAll()
     let delegate = self.delegate
     self.delegate = nil

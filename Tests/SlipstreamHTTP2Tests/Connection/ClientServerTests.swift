@@ -142,7 +142,7 @@ struct ClientServerTests {
     }
     #expect(refused?.code == .goingAway)
 
-    try await client.run { handler, _ in try handler.sendData(HTTP2StreamID(id), .pattern(from: 100, count: 100), endStream: true) }
+    _ = try await client.run { handler, _ in try handler.sendData(HTTP2StreamID(id), .pattern(from: 100, count: 100), endStream: true) }
     try await client.recorder.wait(for: "client connection closed") { $0.isConnectionClosed }
     try await server.recorder.wait(for: "server connection closed") { $0.isConnectionClosed }
     let clientView = client.recorder.snapshot

@@ -55,7 +55,7 @@ final class RecordingDelegate: HTTP2ConnectionDelegate {
     guard let handler else { return }
     if self.behaviour == .echo && self.pushes[stream.rawValue] == nil {
       if bytes.count > 0 {
-        try? handler.sendData(stream, self.allocator.buffer(bytes: bytes), endStream: false)
+        _ = try? handler.sendData(stream, self.allocator.buffer(bytes: bytes), endStream: false)
       }
       if endStream {
         try? self.sendTrailers(stream)
