@@ -111,6 +111,14 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    // Domain benchmarks: a program that prints figures (not a test).
+    .executableTarget(
+      name: "DomainBenchmarks",
+      dependencies: ["SlipstreamDomain"],
+      path: "Benchmarks/DomainBenchmarks",
+      swiftSettings: swiftSettings
+    ),
+
     .testTarget(
       name: "SlipstreamWireTests",
       dependencies: ["SlipstreamWire"],
