@@ -259,6 +259,7 @@ struct TLSTransportTests {
         _ = try await rpc.unary(Test.whoAmI, request: "", serializer: codec, deserializer: codec)
       }
       #expect(error?.code == .unavailable, "\(String(describing: error))")
+      #expect(error?.message.contains("certificate required") == true, "\(String(describing: error))")
     }
   }
 
@@ -272,6 +273,7 @@ struct TLSTransportTests {
         _ = try await rpc.unary(Test.whoAmI, request: "", serializer: codec, deserializer: codec)
       }
       #expect(error?.code == .unavailable, "\(String(describing: error))")
+      #expect(error?.message.contains("unknown CA") == true, "\(String(describing: error))")
     }
   }
 

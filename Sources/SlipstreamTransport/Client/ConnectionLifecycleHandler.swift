@@ -23,6 +23,11 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler, RemovableChannelH
     if !waitsForTLS && context.channel.isActive { settle(.success(())) }
   }
 
+  func handlerRemoved(context: ChannelHandlerContext) {
+    // The connection attempt failed or the channel closed before it was ready.
+    settle(.failure(ConnectionFailure(message: "The connection to \(endpoint) closed before it was ready.", cause: nil)))
+  }
+
   func channelActive(context: ChannelHandlerContext) {
     if !waitsForTLS { settle(.success(())) }
     context.fireChannelActive()

@@ -99,7 +99,7 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   func finishRequests(_ id: HTTP2StreamID) {
     guard let state = streams[id], !state.requestsClosed else { return }
     state.requestsClosed = true
-    try? http2.sendData(id, allocator.buffer(capacity: 0), endStream: true)
+    _ = try? http2.sendData(id, allocator.buffer(capacity: 0), endStream: true)
   }
 
   func cancel(_ id: HTTP2StreamID) {
@@ -183,13 +183,18 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   func http2StreamClosed(_ id: HTTP2StreamID, errorCode: HTTP2ErrorCode) {
     guard let state = streams.removeValue(forKey: id) else { return }
     if !state.ended {
-      state.end(
-        Status(
-          code: ResetCodeMapping.statusCode(forHTTP2ErrorCode: errorCode.rawValue),
-          message: ResetCodeMapping.message(forHTTP2ErrorCode: errorCode.rawValue)
-        ),
-        trailers: [:]
-      )
+      if http2.isConnectionClosing && errorCode == .cancel {
+        let reason = http2.connectionError.map { ": \($0)" } ?? "."
+        state.end(Status(code: .unavailable, message: "The connection to \(authority) was lost before the call finished\(reason)"), trailers: [:])
+      } else {
+        state.end(
+          Status(
+            code: ResetCodeMapping.statusCode(forHTTP2ErrorCode: errorCode.rawValue),
+            message: ResetCodeMapping.message(forHTTP2ErrorCode: errorCode.rawValue)
+          ),
+          trailers: [:]
+        )
+      }
     }
     state.failWriters(RPCError(code: .cancelled, message: "The call is over; the request could not be sent."))
   }

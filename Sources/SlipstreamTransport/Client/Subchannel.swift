@@ -139,43 +139,53 @@ final class Subchannel: Sendable {
     let configuration = self.configuration
     let tlsContext = self.tlsContext
     let hostname = serverHostname ?? endpoint.host
+    // The handlers go in before the socket connects: a server sends its SETTINGS at once,
+    // and bytes read before the HTTP/2 handler exists would be lost.
+    let made = Mutex<(handle: ConnectionHandle, ready: EventLoopFuture<Void>)?>(nil)
     let bootstrap = ClientBootstrap(group: group)
       .connectTimeout(.nanoseconds(configuration.connectTimeout.nanoseconds))
       .channelOption(.socketOption(.tcp_nodelay), value: 1)
+      .channelInitializer { [subchannel = self] channel in
+        channel.eventLoop.makeCompletedFuture {
+          let ready = channel.eventLoop.makePromise(of: Void.self)
+          let connection = GRPCClientConnection(
+            eventLoop: channel.eventLoop,
+            allocator: channel.allocator,
+            scheme: tlsContext == nil ? "http" : "https",
+            authority: endpoint.description,
+            maxReceiveMessageSize: configuration.maxReceiveMessageSize,
+            responseBufferHighWatermark: configuration.responseBufferHighWatermark
+          )
+          let http2 = HTTP2ConnectionHandler(role: .client, configuration: configuration.http2, delegate: connection)
+          connection.http2 = http2
+          // Strong: the cycle through the pipeline ends when the channel closes.
+          connection.onUnusable = { subchannel.connectionBecameUnusable(channel) }
+          let sync = channel.pipeline.syncOperations
+          if let tlsContext {
+            try sync.addHandler(TLSHandler(context: tlsContext, serverHostname: hostname))
+          }
+          try sync.addHandler(ConnectionLifecycleHandler(ready: ready, waitsForTLS: tlsContext != nil, endpoint: endpoint.description))
+          try sync.addHandler(http2)
+          let handle = ConnectionHandle(
+            channel: channel,
+            connection: NIOLoopBound(connection, eventLoop: channel.eventLoop),
+            responseBufferHighWatermark: configuration.responseBufferHighWatermark
+          )
+          made.withLock { $0 = (handle, ready.futureResult) }
+        }
+      }
     let channel: any Channel
     do {
       channel = try await bootstrap.connect(host: endpoint.host, port: endpoint.port).get()
     } catch {
       throw RPCError(code: .unavailable, message: "Could not connect to \(endpoint): \(error)", cause: error)
     }
-    let ready = channel.eventLoop.makePromise(of: Void.self)
-    let handle: ConnectionHandle
+    guard let (handle, ready) = made.withLock({ $0 }) else {
+      channel.close(promise: nil)
+      throw RPCError(code: .internalError, message: "The connection to \(endpoint) was not set up.")
+    }
     do {
-      handle = try await channel.eventLoop.submit { () throws -> ConnectionHandle in
-        let connection = GRPCClientConnection(
-          eventLoop: channel.eventLoop,
-          allocator: channel.allocator,
-          scheme: tlsContext == nil ? "http" : "https",
-          authority: endpoint.description,
-          maxReceiveMessageSize: configuration.maxReceiveMessageSize,
-          responseBufferHighWatermark: configuration.responseBufferHighWatermark
-        )
-        let http2 = HTTP2ConnectionHandler(role: .client, configuration: configuration.http2, delegate: connection)
-        connection.http2 = http2
-        connection.onUnusable = { [weak self] in self?.connectionBecameUnusable(channel) }
-        let sync = channel.pipeline.syncOperations
-        if let tlsContext {
-          try sync.addHandler(TLSHandler(context: tlsContext, serverHostname: hostname))
-        }
-        try sync.addHandler(ConnectionLifecycleHandler(ready: ready, waitsForTLS: tlsContext != nil, endpoint: endpoint.description))
-        try sync.addHandler(http2)
-        return ConnectionHandle(
-          channel: channel,
-          connection: NIOLoopBound(connection, eventLoop: channel.eventLoop),
-          responseBufferHighWatermark: configuration.responseBufferHighWatermark
-        )
-      }.get()
-      try await ready.futureResult.get()
+      try await ready.get()
     } catch {
       channel.close(promise: nil)
       throw RPCError(code: .unavailable, message: "\(error)", cause: error)
