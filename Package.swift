@@ -160,6 +160,8 @@ let package = Package(
       name: "SlipstreamTransportTests",
       dependencies: [
         "SlipstreamTransport",
+        "SlipstreamAPI",
+        "SlipstreamTLS",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ],

@@ -73,6 +73,13 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler {
   /// A GOAWAY was sent or received: no new streams on this connection.
   public var isGoingAway: Bool { self.lifecycle.isGoingAway }
 
+  /// The connection is closing or closed: streams that close now were cut off by the
+  /// connection, not reset by the peer (the gRPC layer reports them as UNAVAILABLE).
+  public var isConnectionClosing: Bool { self.isClosing || self.isClosed }
+
+  /// Why the connection is closing, once known (the error from below, e.g. TLS, or ours).
+  public var connectionError: (any Error)? { self.closeError }
+
   /// Hardening options the installed nghttp2 lacks (empty with Debian's 1.52.0-1+deb12u1 or later).
   package var missingHardeningOptions: [String] { self.session?.missingOptions ?? [] }
 
