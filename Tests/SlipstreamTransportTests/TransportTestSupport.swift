@@ -12,6 +12,8 @@ struct StringCodec: MessageSerializer, MessageDeserializer {
 /// One-shot signal a test can await (no sleeping).
 final class Signal: Sendable {
   private let state = Mutex<(fired: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+  var hasFired: Bool { state.withLock { $0.fired } }
+
   func fire() {
     let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
       state.fired = true

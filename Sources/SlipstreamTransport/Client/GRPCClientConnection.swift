@@ -43,7 +43,8 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
     call: GRPCClientCall
   ) throws(RPCError) {
     guard isUsable else {
-      throw RPCError(code: .unavailable, message: "The connection to \(authority) is closing; retry on a new one.")
+      let reason = http2.connectionError.map { " (\($0))" } ?? ""
+      throw RPCError(code: .unavailable, message: "The connection to \(authority) is closing\(reason); retry on a new one.")
     }
     var fields = [
       HTTP2HeaderField(name: ":method", value: "POST"),

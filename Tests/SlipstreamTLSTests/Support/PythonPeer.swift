@@ -45,17 +45,17 @@ final class PythonPeer: Sendable {
     return (status, output, peer.stderrText())
   }
 
-  /// The first line the script prints (blocking read off the cooperative pool).
+  /// The first line the script prints (blocking read on a thread of its own).
   func firstLine() async throws -> String {
     let handle = self.stdout
-    let data = await Task.detached { handle.availableData }.value
+    let data = await offCooperativePool { handle.availableData }
     return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
   /// Everything the script prints until it exits.
   func remainingOutput() async throws -> String {
     let handle = self.stdout
-    let data = await Task.detached { handle.readDataToEndOfFile() }.value
+    let data = await offCooperativePool { handle.readDataToEndOfFile() }
     return String(decoding: data, as: UTF8.self)
   }
 
@@ -66,9 +66,18 @@ final class PythonPeer: Sendable {
   /// Waits for the process to exit (the scripts bound themselves with socket timeouts).
   func exit() async throws -> Int32 {
     let process = self.process
-    return await Task.detached {
+    return await offCooperativePool {
       process.waitUntilExit()
       return process.terminationStatus
-    }.value
+    }
+  }
+}
+
+/// Runs a blocking call on a thread of its own. `Task.detached` would run it on Swift's
+/// cooperative pool, which has one thread per core (two here): two blocked reads there stall
+/// every other test's tasks and timers in the process.
+func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+  await withCheckedContinuation { continuation in
+    Thread { continuation.resume(returning: body()) }.start()
   }
 }
