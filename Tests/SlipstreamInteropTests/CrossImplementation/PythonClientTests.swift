@@ -8,7 +8,7 @@ struct PythonClientTests {
   @Test("grpcio's client passes all 14 interop cases against our server", arguments: LoopbackSecurity.allCases)
   func pythonClientAgainstOurServer(_ security: LoopbackSecurity) async throws {
     let python = try await PythonPeers.interpreter()
-    let pki = try LoopbackPKI.make()
+    let pki = try await LoopbackPKI.make()
     defer { pki.remove() }
     let server = GRPCServer(
       configuration: GRPCServerConfiguration(

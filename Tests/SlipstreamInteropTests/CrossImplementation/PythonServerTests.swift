@@ -9,7 +9,7 @@ struct PythonServerTests {
   @Test("Our client passes all 14 interop cases against grpcio's server", arguments: LoopbackSecurity.allCases)
   func ourClientAgainstPythonServer(_ security: LoopbackSecurity) async throws {
     let python = try await PythonPeers.interpreter()
-    let pki = try LoopbackPKI.make()
+    let pki = try await LoopbackPKI.make()
     defer { pki.remove() }
     var arguments = [PythonPeers.server, "--port", "0"]
     if security == .tls {

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import SlipstreamTLS
 
@@ -38,8 +39,19 @@ struct LoopbackPKI {
   /// The name in the server certificate that clients check (`--server-host-override`).
   static let serverName = "interop.slipstream.test"
 
+  /// Makes the certificates on a Dispatch thread: key generation is seconds of synchronous
+  /// CPU work on a loaded machine and must not hold a thread of the shared cooperative pool
+  /// (other suites' tasks run there).
   /// - Throws: `TLSError` or a file-system error.
-  static func make() throws -> LoopbackPKI {
+  static func make() async throws -> LoopbackPKI {
+    try await withCheckedThrowingContinuation { continuation in
+      DispatchQueue.global().async {
+        continuation.resume(with: Result { try makeNow() })
+      }
+    }
+  }
+
+  private static func makeNow() throws -> LoopbackPKI {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slipstream-interop-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let authority = try DevelopmentPKI.CertificateAuthority.generate()
