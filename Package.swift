@@ -119,6 +119,20 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    // The gRPC interop suite's server and client, for runs against other gRPC implementations.
+    .executableTarget(
+      name: "interop-server",
+      dependencies: ["SlipstreamInterop", "SlipstreamRPC", "SlipstreamTransport", "SlipstreamTLS"],
+      path: "services/interop-server",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "interop-client",
+      dependencies: ["SlipstreamInterop", "SlipstreamRPC", "SlipstreamTransport", "SlipstreamTLS"],
+      path: "services/interop-client",
+      swiftSettings: swiftSettings
+    ),
+
     .testTarget(
       name: "SlipstreamWireTests",
       dependencies: ["SlipstreamWire"],
@@ -170,6 +184,20 @@ let package = Package(
     .testTarget(
       name: "SlipstreamDomainTests",
       dependencies: ["SlipstreamDomain"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "SlipstreamInteropTests",
+      dependencies: [
+        "SlipstreamInterop",
+        "SlipstreamAPI",
+        "SlipstreamRPC",
+        "SlipstreamWire",
+        "SlipstreamTransport",
+        "SlipstreamTLS",
+      ],
+      // The Python interop peers are run by the tests with python3, not built or bundled.
+      exclude: ["python"],
       swiftSettings: swiftSettings
     ),
   ]

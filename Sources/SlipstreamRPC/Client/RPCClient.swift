@@ -245,11 +245,23 @@ private func writeRequests<Request: Sendable>(
   serializer: some MessageSerializer<Request>,
   _ requests: @Sendable (RPCWriter<Request>) async throws -> Void
 ) async throws {
+  let writeFailed = OnceFlag()
   let writer = RPCWriter<Request> { message in
-    try await call.write(try encode(message, with: serializer))
+    let payload = try encode(message, with: serializer)
+    do {
+      try await call.write(payload)
+    } catch {
+      writeFailed.set()
+      throw error
+    }
   }
-  try await requests(writer)
-  try await call.finishRequests()
+  do {
+    try await requests(writer)
+    try await call.finishRequests()
+  } catch where writeFailed.isSet {
+    // The call is over (the server finished it, or it was cancelled): the status read from
+    // the responses is what the caller gets, not the failed write.
+  }
 }
 
 private func streamingResponse<Response: Sendable>(
