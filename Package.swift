@@ -123,6 +123,14 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    // Domain benchmarks: a program that prints figures (not a test).
+    .executableTarget(
+      name: "DomainBenchmarks",
+      dependencies: ["SlipstreamDomain"],
+      path: "Benchmarks/DomainBenchmarks",
+      swiftSettings: swiftSettings
+    ),
+
     .testTarget(
       name: "SlipstreamWireTests",
       dependencies: ["SlipstreamWire"],
@@ -164,6 +172,8 @@ let package = Package(
       name: "SlipstreamTransportTests",
       dependencies: [
         "SlipstreamTransport",
+        "SlipstreamAPI",
+        "SlipstreamTLS",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ],

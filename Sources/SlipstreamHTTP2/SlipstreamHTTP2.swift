@@ -1,1 +1,0 @@
-// SlipstreamHTTP2: placeholder until its issue lands.

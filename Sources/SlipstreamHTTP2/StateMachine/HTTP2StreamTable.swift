@@ -1,0 +1,223 @@
+import NIOCore
+
+/// Our per-stream state next to nghttp2's own: which streams the delegate knows, their outbound
+/// queues, unconsumed inbound bytes, and the header block being received. Pure: it decides, the
+/// handler talks to nghttp2 and the delegate.
+struct HTTP2StreamTable {
+  struct Record {
+    var outbound: HTTP2StreamOutboundQueue
+    /// The delegate knows the stream (server: `http2StreamOpened` delivered; client: started).
+    var announced: Bool
+    /// The first inbound HEADERS block has been delivered.
+    var headersDelivered = false
+    /// Our HEADERS were submitted (server response; client request).
+    var headersSubmitted: Bool
+    /// nghttp2 parked the stream's data provider (NGHTTP2_ERR_DEFERRED): resume on new data.
+    var isDeferred = false
+    /// Inbound DATA bytes delivered and not yet consumed by the application.
+    var unconsumed = 0
+  }
+
+  /// What to do with a completed inbound header block.
+  enum InboundHeaders: Hashable {
+    /// Not for a stream we keep (refused or unknown): drop it.
+    case ignore
+    /// Over SETTINGS_MAX_HEADER_LIST_SIZE: reset the stream with this code.
+    case reset(HTTP2ErrorCode)
+    /// The stream's first block; `newlyAnnounced` when the stream now counts as open (server).
+    case opened([HTTP2HeaderField], newlyAnnounced: Bool)
+    /// A later block (trailers).
+    case headers([HTTP2HeaderField])
+  }
+
+  let role: HTTP2Role
+  let maxHeaderListSize: Int
+  let highWatermark: Int
+  let lowWatermark: Int
+  private var records: [Int32: Record] = [:]
+  private var headerBlock: [HTTP2HeaderField] = []
+  private var headerListSize = 0
+  private var headerBlockTooLarge = false
+
+  init(role: HTTP2Role, configuration: HTTP2Configuration) {
+    self.role = role
+    self.maxHeaderListSize = configuration.maxHeaderListSize
+    self.highWatermark = configuration.outboundBufferHighWatermark
+    self.lowWatermark = configuration.outboundBufferLowWatermark
+  }
+
+  subscript(_ id: Int32) -> Record? { self.records[id] }
+
+  /// Ids of the streams the delegate knows, ascending.
+  var announcedStreamIDs: [Int32] { self.records.filter { $0.value.announced }.keys.sorted() }
+
+  private func makeRecord(announced: Bool, headersSubmitted: Bool) -> Record {
+    Record(
+      outbound: HTTP2StreamOutboundQueue(highWatermark: self.highWatermark, lowWatermark: self.lowWatermark),
+      announced: announced,
+      headersSubmitted: headersSubmitted
+    )
+  }
+
+  // MARK: - Inbound
+
+  /// A header block starts.
+  /// - Parameter refuseAbove: server: the last stream id of a final GOAWAY already submitted.
+  /// - Returns: `.refusedStream` if a new stream must be reset instead of opened.
+  mutating func beginHeaders(_ id: Int32, refuseAbove: Int32?) -> HTTP2ErrorCode? {
+    self.headerBlock.removeAll(keepingCapacity: true)
+    self.headerListSize = 0
+    self.headerBlockTooLarge = false
+    guard self.role == .server, self.records[id] == nil else { return nil }
+    if let last = refuseAbove, id > last {
+      // Our final GOAWAY is submitted but not on the wire yet, so nghttp2 still accepts new
+      // streams; the peer will take this one as refused, so it must not be processed.
+      return .refusedStream
+    }
+    self.records[id] = self.makeRecord(announced: false, headersSubmitted: false)
+    return nil
+  }
+
+  /// One field of the block; counted with RFC 9113's 32 bytes of overhead per field.
+  mutating func header(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+    guard !self.headerBlockTooLarge else { return }
+    self.headerListSize += name.count + value.count + 32
+    if self.headerListSize > self.maxHeaderListSize {
+      self.headerBlockTooLarge = true
+      self.headerBlock.removeAll(keepingCapacity: true)
+      return
+    }
+    self.headerBlock.append(
+      HTTP2HeaderField(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+    )
+  }
+
+  /// The block ended.
+  mutating func endHeaders(_ id: Int32) -> InboundHeaders {
+    if self.headerBlockTooLarge {
+      self.headerBlockTooLarge = false
+      return .reset(.enhanceYourCalm)
+    }
+    let headers = self.headerBlock
+    self.headerBlock.removeAll(keepingCapacity: true)
+    guard let index = self.records.index(forKey: id) else { return .ignore }
+    if self.records.values[index].headersDelivered {
+      return .headers(headers)
+    }
+    self.records.values[index].headersDelivered = true
+    let newlyAnnounced = !self.records.values[index].announced
+    self.records.values[index].announced = true
+    return .opened(headers, newlyAnnounced: newlyAnnounced)
+  }
+
+  /// DATA arrived.
+  /// - Returns: true to deliver it (and count it as unconsumed); false for a stream the delegate
+  ///   does not know, whose bytes go straight back to the windows.
+  mutating func dataReceived(_ id: Int32, count: Int) -> Bool {
+    guard let index = self.records.index(forKey: id), self.records.values[index].announced else { return false }
+    self.records.values[index].unconsumed += count
+    return true
+  }
+
+  /// The application consumed bytes.
+  /// - Returns: how many to give back to nghttp2 (at most what is unconsumed; 0 for a closed stream).
+  mutating func consume(_ id: Int32, count: Int) -> Int {
+    guard count > 0, let index = self.records.index(forKey: id) else { return 0 }
+    let granted = min(count, self.records.values[index].unconsumed)
+    self.records.values[index].unconsumed -= granted
+    return granted
+  }
+
+  /// nghttp2 closed the stream.
+  /// - Returns: whether the delegate knew it, and its unconsumed bytes (to return to the
+  ///   connection window); nil for a stream we never kept.
+  mutating func streamClosed(_ id: Int32) -> (announced: Bool, unconsumed: Int)? {
+    guard let record = self.records.removeValue(forKey: id) else { return nil }
+    return (record.announced, record.unconsumed)
+  }
+
+  /// Forgets every stream (the connection is gone).
+  mutating func removeAll() {
+    self.records.removeAll()
+  }
+
+  // MARK: - Outbound
+
+  /// Client: a stream started with `startStream`.
+  mutating func clientStreamStarted(_ id: Int32, endStream: Bool) {
+    var record = self.makeRecord(announced: true, headersSubmitted: true)
+    if endStream { record.outbound.finish(.endStream) }
+    self.records[id] = record
+  }
+
+  /// Server: checks response headers may be sent now.
+  /// - Throws: `.streamNotFound`, `.invalidState` (already sent).
+  func checkCanSendHeaders(_ stream: HTTP2StreamID) throws(HTTP2Error) {
+    guard let record = self.records[stream.rawValue], record.announced else { throw .streamNotFound(stream) }
+    guard !record.headersSubmitted else {
+      throw HTTP2Error(code: .invalidState, message: "response headers were already sent; use sendTrailers for trailing headers", stream: stream)
+    }
+  }
+
+  /// Server: response headers were submitted.
+  mutating func headersSubmitted(_ id: Int32, endStream: Bool) {
+    guard let index = self.records.index(forKey: id) else { return }
+    self.records.values[index].headersSubmitted = true
+    if endStream { self.records.values[index].outbound.finish(.endStream) }
+  }
+
+  /// Queues bytes and/or the end of a stream, mutating the record in place (a copy would share
+  /// the queue's storage and make every append copy it).
+  /// - Returns: the writability change, whether nghttp2 must resume the stream, buffered bytes.
+  /// - Throws: `.streamNotFound`, `.invalidState` (headers not sent, or already ended).
+  mutating func enqueue(
+    _ stream: HTTP2StreamID,
+    data: ByteBuffer?,
+    end: HTTP2StreamOutboundQueue.End?
+  ) throws(HTTP2Error) -> (change: Bool?, resume: Bool, buffered: Int) {
+    guard let index = self.records.index(forKey: stream.rawValue) else { throw .streamNotFound(stream) }
+    guard self.records.values[index].headersSubmitted else {
+      throw HTTP2Error(code: .invalidState, message: "send the response headers (sendHeaders) before data or trailers", stream: stream)
+    }
+    guard !self.records.values[index].outbound.isEnded else {
+      throw HTTP2Error(code: .invalidState, message: "our side of the stream has already ended", stream: stream)
+    }
+    var change: Bool?
+    if let data {
+      change = self.records.values[index].outbound.append(data)
+    }
+    if let end {
+      self.records.values[index].outbound.finish(end)
+    }
+    let resume = self.records.values[index].isDeferred
+    self.records.values[index].isDeferred = false
+    return (change, resume, self.records.values[index].outbound.bufferedBytes)
+  }
+
+  /// nghttp2 asks how much of the stream it may frame now; parks the stream when empty.
+  mutating func pull(_ id: Int32, maxLength: Int) -> HTTP2StreamOutboundQueue.Pull {
+    guard let index = self.records.index(forKey: id) else { return .data(length: 0, isLast: true) }
+    let pull = self.records.values[index].outbound.pull(maxLength: maxLength)
+    if pull == .deferred {
+      self.records.values[index].isDeferred = true
+    }
+    return pull
+  }
+
+  /// Moves `length` queued bytes into `output`.
+  /// - Returns: nil if the stream lacks them; otherwise the writability change, if any.
+  mutating func take(_ id: Int32, length: Int, into output: inout ByteBuffer) -> Bool?? {
+    guard let index = self.records.index(forKey: id), self.records.values[index].outbound.bufferedBytes >= length else {
+      return nil
+    }
+    return .some(self.records.values[index].outbound.take(length, into: &output))
+  }
+
+  /// The trailers the stream ends with, once its queue drained.
+  func trailers(_ id: Int32) -> [HTTP2HeaderField]? {
+    if case .trailers(let headers) = self.records[id]?.outbound.end {
+      return headers
+    }
+    return nil
+  }
+}

@@ -1,1 +1,0 @@
-// SlipstreamTLS: placeholder until its issue lands.

@@ -1,0 +1,79 @@
+public import NIOCore
+import NIOPosix
+public import SlipstreamRPC
+import SlipstreamTLS
+import Synchronization
+
+/// A client transport over HTTP/2 + TLS: multiplexes calls on one connection per endpoint,
+/// connects lazily, reconnects with backoff, and spreads calls by pick-first or round-robin.
+///
+/// ```swift
+/// let channel = try GRPCChannel(configuration: .init(endpoints: [.init(host: "127.0.0.1", port: 50051)], security: .tls(tls)))
+/// let client = RPCClient(transport: channel)
+/// ```
+public final class GRPCChannel: ClientTransport, Sendable {
+  private let subchannels: [Subchannel]
+  private let loadBalancing: LoadBalancing
+  private let nextIndex = Atomic<Int>(0)
+
+  /// Creates a channel; nothing connects until the first call.
+  /// - Throws: ``TLSError`` when the TLS configuration is unusable; ``RPCError``
+  ///   INVALID_ARGUMENT when no endpoint is given.
+  public init(configuration: GRPCChannelConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
+    guard !configuration.endpoints.isEmpty else {
+      throw RPCError(code: .invalidArgument, message: "A channel needs at least one endpoint.")
+    }
+    let tlsContext: TLSContext?
+    let hostname: String?
+    switch configuration.security {
+    case .tls(let tls, let serverHostname):
+      tlsContext = try TLSContext(configuration: tls, role: .client)
+      hostname = serverHostname
+    case .plaintext:
+      tlsContext = nil
+      hostname = nil
+    }
+    self.subchannels = configuration.endpoints.map {
+      Subchannel(endpoint: $0, configuration: configuration, tlsContext: tlsContext, serverHostname: hostname, group: group)
+    }
+    self.loadBalancing = configuration.loadBalancing
+  }
+
+  public func openCall(_ head: ClientCallHead, firstMessage: [UInt8]?, endOfRequests: Bool) async throws -> any ClientCallStream {
+    var failures: [String] = []
+    for subchannel in order() {
+      // A connection that is going away refuses the call: retry once on a fresh one.
+      for _ in 0..<2 {
+        do {
+          let handle = try await subchannel.connection()
+          return try await handle.openCall(head, firstMessage: firstMessage, endOfRequests: endOfRequests)
+        } catch let error as RPCError where error.code == .unavailable {
+          failures.append(error.message)
+          if error.message.contains("is closing") { continue }
+          break
+        }
+      }
+    }
+    if failures.count == 1 { throw RPCError(code: .unavailable, message: failures[0]) }
+    throw RPCError(code: .unavailable, message: "No endpoint is reachable: \(failures.joined(separator: "; "))")
+  }
+
+  /// Closes every connection; calls after this fail with UNAVAILABLE.
+  public func close() async {
+    for subchannel in subchannels { await subchannel.shutdown() }
+  }
+
+  /// The order to try subchannels in for one call.
+  private func order() -> [Subchannel] {
+    switch loadBalancing {
+    case .pickFirst:
+      // Ready ones first (in configured order), then the rest.
+      return subchannels.filter(\.isReady) + subchannels.filter { !$0.isReady }
+    case .roundRobin:
+      let start = nextIndex.wrappingAdd(1, ordering: .relaxed).oldValue
+      // Every endpoint takes its turn, connecting lazily when its turn comes.
+      let count = subchannels.count
+      return (0..<count).map { subchannels[((start % count) + $0) % count] }
+    }
+  }
+}

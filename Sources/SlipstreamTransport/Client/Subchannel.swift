@@ -1,0 +1,196 @@
+import NIOCore
+import NIOPosix
+import SlipstreamHTTP2
+import SlipstreamRPC
+import SlipstreamTLS
+import Synchronization
+
+/// A ready connection a call can be opened on.
+struct ConnectionHandle: Sendable {
+  let channel: any Channel
+  let connection: NIOLoopBound<GRPCClientConnection>
+  let responseBufferHighWatermark: Int
+
+  func openCall(_ head: ClientCallHead, firstMessage: [UInt8]?, endOfRequests: Bool) async throws -> GRPCClientCall {
+    let call = GRPCClientCall(eventLoop: channel.eventLoop, responseBufferHighWatermark: responseBufferHighWatermark)
+    let connection = self.connection
+    try await channel.eventLoop.submit {
+      try connection.value.open(head, firstMessage: firstMessage, endOfRequests: endOfRequests, call: call)
+    }.get()
+    return call
+  }
+}
+
+/// One endpoint's connection: made lazily on the first call, remade after it closes, with
+/// exponential backoff after failures. While backing off, calls fail fast with the last
+/// error (UNAVAILABLE) instead of waiting.
+final class Subchannel: Sendable {
+  private enum State {
+    case idle(failures: Int)
+    case connecting(failures: Int, waiters: [CheckedContinuation<ConnectionHandle, any Error>])
+    case ready(ConnectionHandle)
+    case backingOff(until: ContinuousClock.Instant, failures: Int, error: RPCError)
+    case shutdown
+  }
+
+  let endpoint: Endpoint
+  private let configuration: GRPCChannelConfiguration
+  private let tlsContext: TLSContext?
+  private let serverHostname: String?
+  private let group: any EventLoopGroup
+  private let state = Mutex<State>(.idle(failures: 0))
+
+  init(endpoint: Endpoint, configuration: GRPCChannelConfiguration, tlsContext: TLSContext?, serverHostname: String?, group: any EventLoopGroup) {
+    self.endpoint = endpoint
+    self.configuration = configuration
+    self.tlsContext = tlsContext
+    self.serverHostname = serverHostname
+    self.group = group
+  }
+
+  /// Whether a connection is up right now.
+  var isReady: Bool {
+    state.withLock { if case .ready = $0 { return true } else { return false } }
+  }
+
+  /// A ready connection, connecting first if needed.
+  /// - Throws: ``RPCError`` UNAVAILABLE with the reason (refused, timed out, TLS failure).
+  func connection() async throws -> ConnectionHandle {
+    enum Step { case ready(ConnectionHandle), connect(failures: Int), wait, fail(RPCError) }
+    return try await withCheckedThrowingContinuation { continuation in
+      let step: Step = state.withLock { state in
+        switch state {
+        case .ready(let handle):
+          return .ready(handle)
+        case .connecting(let failures, var waiters):
+          waiters.append(continuation)
+          state = .connecting(failures: failures, waiters: waiters)
+          return .wait
+        case .idle(let failures):
+          state = .connecting(failures: failures, waiters: [continuation])
+          return .connect(failures: failures)
+        case .backingOff(let until, let failures, let error):
+          if ContinuousClock.now < until { return .fail(error) }
+          state = .connecting(failures: failures, waiters: [continuation])
+          return .connect(failures: failures)
+        case .shutdown:
+          return .fail(RPCError(code: .unavailable, message: "The channel is closed."))
+        }
+      }
+      switch step {
+      case .ready(let handle): continuation.resume(returning: handle)
+      case .wait: break
+      case .fail(let error): continuation.resume(throwing: error)
+      case .connect(let failures): Task { await self.connect(failures: failures) }
+      }
+    }
+  }
+
+  /// Closes the connection; later calls fail.
+  func shutdown() async {
+    let old = state.withLock { state -> State in
+      defer { state = .shutdown }
+      return state
+    }
+    switch old {
+    case .ready(let handle): try? await handle.channel.close()
+    case .connecting(_, let waiters):
+      for waiter in waiters { waiter.resume(throwing: RPCError(code: .unavailable, message: "The channel is closed.")) }
+    default: break
+    }
+  }
+
+  private func connect(failures: Int) async {
+    let outcome: Result<ConnectionHandle, RPCError>
+    do {
+      outcome = .success(try await makeConnection())
+    } catch {
+      outcome = .failure(error as? RPCError ?? RPCError(code: .unavailable, message: "Could not connect to \(endpoint): \(error)", cause: error))
+    }
+    let (waiters, closeNow): ([CheckedContinuation<ConnectionHandle, any Error>], ConnectionHandle?) = state.withLock { state in
+      guard case .connecting(_, let waiters) = state else {
+        // Shut down while connecting.
+        if case .success(let handle) = outcome { return ([], handle) }
+        return ([], nil)
+      }
+      switch outcome {
+      case .success(let handle):
+        state = .ready(handle)
+      case .failure(let error):
+        var generator = SystemRandomNumberGenerator()
+        let delay = configuration.backoff.delay(afterFailures: failures + 1, using: &generator)
+        state = .backingOff(until: .now + delay, failures: failures + 1, error: error)
+      }
+      return (waiters, nil)
+    }
+    if let closeNow { try? await closeNow.channel.close() }
+    for waiter in waiters { waiter.resume(with: outcome.mapError { $0 as any Error }) }
+  }
+
+  /// The connection closed or got GOAWAY: the next call makes a new one.
+  private func connectionBecameUnusable(_ channel: any Channel) {
+    state.withLock { state in
+      if case .ready(let handle) = state, handle.channel === channel { state = .idle(failures: 0) }
+    }
+  }
+
+  private func makeConnection() async throws -> ConnectionHandle {
+    let endpoint = self.endpoint
+    let configuration = self.configuration
+    let tlsContext = self.tlsContext
+    let hostname = serverHostname ?? endpoint.host
+    // The handlers go in before the socket connects: a server sends its SETTINGS at once,
+    // and bytes read before the HTTP/2 handler exists would be lost.
+    let made = Mutex<(handle: ConnectionHandle, ready: EventLoopFuture<Void>)?>(nil)
+    let bootstrap = ClientBootstrap(group: group)
+      .connectTimeout(.nanoseconds(configuration.connectTimeout.nanoseconds))
+      .channelOption(.socketOption(.tcp_nodelay), value: 1)
+      .channelInitializer { [subchannel = self] channel in
+        channel.eventLoop.makeCompletedFuture {
+          let ready = channel.eventLoop.makePromise(of: Void.self)
+          let connection = GRPCClientConnection(
+            eventLoop: channel.eventLoop,
+            allocator: channel.allocator,
+            scheme: tlsContext == nil ? "http" : "https",
+            authority: endpoint.description,
+            maxReceiveMessageSize: configuration.maxReceiveMessageSize,
+            responseBufferHighWatermark: configuration.responseBufferHighWatermark
+          )
+          let http2 = HTTP2ConnectionHandler(role: .client, configuration: configuration.http2, delegate: connection)
+          connection.http2 = http2
+          // Strong: the cycle through the pipeline ends when the channel closes.
+          connection.onUnusable = { subchannel.connectionBecameUnusable(channel) }
+          let sync = channel.pipeline.syncOperations
+          if let tlsContext {
+            try sync.addHandler(TLSHandler(context: tlsContext, serverHostname: hostname))
+          }
+          try sync.addHandler(ConnectionLifecycleHandler(ready: ready, waitsForTLS: tlsContext != nil, endpoint: endpoint.description))
+          try sync.addHandler(http2)
+          let handle = ConnectionHandle(
+            channel: channel,
+            connection: NIOLoopBound(connection, eventLoop: channel.eventLoop),
+            responseBufferHighWatermark: configuration.responseBufferHighWatermark
+          )
+          made.withLock { $0 = (handle, ready.futureResult) }
+        }
+      }
+    let channel: any Channel
+    do {
+      channel = try await bootstrap.connect(host: endpoint.host, port: endpoint.port).get()
+    } catch {
+      throw RPCError(code: .unavailable, message: "Could not connect to \(endpoint): \(error)", cause: error)
+    }
+    guard let (handle, ready) = made.withLock({ $0 }) else {
+      channel.close(promise: nil)
+      throw RPCError(code: .internalError, message: "The connection to \(endpoint) was not set up.")
+    }
+    do {
+      try await ready.get()
+    } catch {
+      channel.close(promise: nil)
+      throw RPCError(code: .unavailable, message: "\(error)", cause: error)
+    }
+    channel.closeFuture.whenComplete { [weak self] _ in self?.connectionBecameUnusable(channel) }
+    return handle
+  }
+}

@@ -1,0 +1,89 @@
+import SlipstreamRPC
+import SlipstreamWire
+
+/// A validated gRPC request head (the HEADERS that open a call), or the status to refuse it with.
+///
+/// Pure: built from header fields, no I/O, so every refusal is tested without sockets.
+struct RequestHead: Sendable {
+  var path: String
+  var metadata: Metadata
+  var timeout: Duration?
+  /// The encoding of the client's messages (`grpc-encoding`).
+  var encoding: CompressionAlgorithm
+  /// Encodings the client accepts for responses (`grpc-accept-encoding`).
+  var acceptedEncodings: [CompressionAlgorithm]
+
+  /// Why a request head was refused: an HTTP status (for non-gRPC requests) or a gRPC status.
+  enum Refusal: Error, Equatable {
+    case http(status: Int, message: String)
+    case grpc(Status, extraHeaders: [(name: String, value: String)])
+
+    static func == (lhs: Refusal, rhs: Refusal) -> Bool {
+      switch (lhs, rhs) {
+      case let (.http(a, m), .http(b, n)): return a == b && m == n
+      case let (.grpc(a, x), .grpc(b, y)): return a == b && x.map(\.name) == y.map(\.name) && x.map(\.value) == y.map(\.value)
+      default: return false
+      }
+    }
+  }
+
+  /// Validates request headers.
+  /// - Parameter fields: The HEADERS fields in order, pseudo-headers first.
+  /// - Throws: ``Refusal`` saying how to answer.
+  init(fields: [(name: String, value: String)]) throws(Refusal) {
+    var method: String?
+    var path: String?
+    var contentType: String?
+    var timeout: String?
+    var encoding: String?
+    var accept: String?
+    for field in fields {
+      switch field.name {
+      case ":method": method = field.value
+      case ":path": path = field.value
+      case "content-type": contentType = field.value
+      case "grpc-timeout": timeout = field.value
+      case "grpc-encoding": encoding = field.value
+      case "grpc-accept-encoding": accept = field.value
+      default: break
+      }
+    }
+    guard method == "POST" else {
+      throw .http(status: 405, message: "gRPC requires POST, got \(method ?? "no method").")
+    }
+    guard let contentType, GRPCContentType.isGRPC(contentType) else {
+      throw .http(status: 415, message: "Unsupported content-type '\(contentType ?? "")'; expected application/grpc.")
+    }
+    guard let path, path.first == "/" else {
+      throw .grpc(Status(code: .unimplemented, message: "Missing or malformed :path."), extraHeaders: [])
+    }
+    self.path = path
+    if let timeout {
+      do {
+        self.timeout = try GRPCTimeout(parsing: timeout).duration
+      } catch {
+        throw .grpc(Status(code: .internalError, message: "Invalid grpc-timeout '\(timeout)'."), extraHeaders: [])
+      }
+    } else {
+      self.timeout = nil
+    }
+    if let encoding, encoding != "identity" {
+      guard let algorithm = CompressionAlgorithm(rawValue: encoding) else {
+        throw .grpc(
+          Status(code: .unimplemented, message: "Message encoding '\(encoding)' is not supported; use identity or gzip."),
+          extraHeaders: [(name: "grpc-accept-encoding", value: "identity,gzip")]
+        )
+      }
+      self.encoding = algorithm
+    } else {
+      self.encoding = .identity
+    }
+    self.acceptedEncodings = accept.map { CompressionAlgorithm.parseAcceptEncoding($0) } ?? []
+    do {
+      self.metadata = try Metadata(headerFields: fields)
+    } catch {
+      throw .grpc(Status(code: .internalError, message: "Invalid request metadata: \(error)"), extraHeaders: [])
+    }
+  }
+}
+

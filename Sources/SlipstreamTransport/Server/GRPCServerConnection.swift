@@ -1,0 +1,323 @@
+import NIOCore
+import SlipstreamHTTP2
+import SlipstreamRPC
+import SlipstreamWire
+
+/// Serves gRPC calls on one HTTP/2 connection: the server-side delegate of the nghttp2
+/// handler. Event-loop confined: every method runs on `eventLoop`.
+///
+/// Each stream becomes a ``ServerCall``: request DATA is deframed here and handed to the
+/// handler task through an ``RPCStreamBuffer``; flow-control credit is returned to the
+/// client only while that buffer is below its high watermark, so a handler that stops
+/// reading stops the client. Responses come back through ``StreamResponder``, whose writes
+/// suspend while nghttp2 holds more than the stream's outbound watermark.
+final class GRPCServerConnection: HTTP2ConnectionDelegate {
+  struct Limits {
+    var maxReceiveMessageSize: Int
+    var requestBufferHighWatermark: Int
+    var responseCompression: CompressionAlgorithm
+  }
+
+  let eventLoop: any EventLoop
+  private let server: RPCServer
+  private let limits: Limits
+  private let allocator: ByteBufferAllocator
+  private let peerAddress: String
+  private let peerIdentity: () -> PeerIdentity?
+  /// Set right after the handler is created; the handler owns this delegate strongly and
+  /// this reference is unowned to avoid a cycle.
+  unowned(unsafe) var http2: HTTP2ConnectionHandler!
+  private var streams: [HTTP2StreamID: ServerStreamState] = [:]
+  private var cachedIdentity: PeerIdentity??
+
+  init(
+    eventLoop: any EventLoop,
+    server: RPCServer,
+    limits: Limits,
+    allocator: ByteBufferAllocator,
+    peerAddress: String,
+    peerIdentity: @escaping () -> PeerIdentity?
+  ) {
+    self.eventLoop = eventLoop
+    self.server = server
+    self.limits = limits
+    self.allocator = allocator
+    self.peerAddress = peerAddress
+    self.peerIdentity = peerIdentity
+  }
+
+  private var loopBoundSelf: NIOLoopBound<GRPCServerConnection> { NIOLoopBound(self, eventLoop: eventLoop) }
+
+  // MARK: HTTP2ConnectionDelegate
+
+  func http2StreamOpened(_ id: HTTP2StreamID, headers: [HTTP2HeaderField], endStream: Bool) {
+    let head: RequestHead
+    do {
+      head = try RequestHead(fields: headers.map { (name: $0.name, value: $0.value) })
+    } catch {
+      refuse(id, error)
+      return
+    }
+    let connection = loopBoundSelf
+    let eventLoop = self.eventLoop
+    let requests = RPCStreamBuffer<[UInt8]>(
+      highWatermark: limits.requestBufferHighWatermark,
+      lowWatermark: limits.requestBufferHighWatermark / 2,
+      onDemand: { eventLoop.execute { connection.value.resumeReading(id) } }
+    )
+    let state = ServerStreamState(
+      id: id,
+      deframer: MessageDeframer(maximumMessageSize: limits.maxReceiveMessageSize, encoding: head.encoding),
+      requests: requests,
+      framer: MessageFramer(compression: responseEncoding(for: head))
+    )
+    streams[id] = state
+    if cachedIdentity == nil { cachedIdentity = .some(peerIdentity()) }
+    let call = ServerCall(
+      path: head.path,
+      metadata: head.metadata,
+      deadline: head.timeout.map { ContinuousClock.now.advanced(by: $0) },
+      peer: PeerInfo(address: peerAddress, identity: cachedIdentity ?? nil),
+      requests: requests,
+      responder: StreamResponder(id: id, connection: connection, eventLoop: eventLoop)
+    )
+    if endStream { requests.finish() }
+    let server = self.server
+    state.task = Task { await server.handle(call) }
+  }
+
+  func http2HeadersReceived(_ id: HTTP2StreamID, headers: [HTTP2HeaderField], endStream: Bool) {
+    // Request trailers carry nothing for gRPC; only the end of the stream matters.
+    if endStream { http2DataReceived(id, bytes: UnsafeRawBufferPointer(start: nil, count: 0), endStream: true) }
+  }
+
+  func http2DataReceived(_ id: HTTP2StreamID, bytes: UnsafeRawBufferPointer, endStream: Bool) {
+    guard let state = streams[id], !state.inputClosed else {
+      http2.consume(id, bytes: bytes.count)
+      return
+    }
+    state.deframer.append(bytes)
+    state.unconsumedBytes += bytes.count
+    do {
+      while let message = try state.deframer.next() {
+        if case .enqueued(aboveHighWatermark: true) = state.requests.yield(message, cost: message.count) {
+          state.readingPaused = true
+        }
+      }
+      if endStream {
+        try state.deframer.finish()
+        state.inputClosed = true
+        state.requests.finish()
+      }
+    } catch {
+      failStream(state, status: Status(code: error.statusCode, message: error.description))
+      return
+    }
+    if !state.readingPaused { returnCredit(state) }
+  }
+
+  func http2StreamClosed(_ id: HTTP2StreamID, errorCode: HTTP2ErrorCode) {
+    guard let state = streams.removeValue(forKey: id) else { return }
+    state.closed = true
+    if !state.finished {
+      // The client went away (RST_STREAM) or the connection died: stop the handler.
+      state.task?.cancel()
+      state.requests.finish(throwing: RPCError(code: .cancelled, message: "The client cancelled the call."))
+    }
+    state.failWriters(RPCError(code: .cancelled, message: "The stream was closed before the response was sent."))
+  }
+
+  func http2StreamWritabilityChanged(_ id: HTTP2StreamID, isWritable: Bool) {
+    guard let state = streams[id] else { return }
+    state.isWritable = isWritable
+    if isWritable { state.resumeWriters() }
+  }
+
+  func http2GoAwayReceived(lastStreamID: HTTP2StreamID, errorCode: HTTP2ErrorCode) {}
+
+  func http2ConnectionClosed(error: (any Error)?) {
+    for id in Array(streams.keys) { http2StreamClosed(id, errorCode: .cancel) }
+  }
+
+  // MARK: Called by StreamResponder (on the event loop)
+
+  fileprivate func write(
+    _ id: HTTP2StreamID,
+    payload: [UInt8],
+    headers: Metadata?,
+    continuation: CheckedContinuation<Void, any Error>
+  ) {
+    guard let state = streams[id], !state.finished else {
+      continuation.resume(throwing: RPCError(code: .cancelled, message: "The call is over; the response could not be sent."))
+      return
+    }
+    do {
+      if let headers { try http2.sendHeaders(id, headers: responseHeaders(headers, state: state), endStream: false) }
+      let buffer = try allocator.grpcMessage(payload, framer: &state.framer)
+      try http2.sendData(id, buffer, endStream: false)
+    } catch {
+      continuation.resume(throwing: RPCError(code: .cancelled, message: "The response could not be sent: \(error)", cause: error))
+      return
+    }
+    if state.isWritable {
+      continuation.resume()
+    } else {
+      state.writers.append(continuation)
+    }
+  }
+
+  fileprivate func finish(_ id: HTTP2StreamID, headers: Metadata?, lastMessage: [UInt8]?, status: Status, trailers: Metadata) {
+    guard let state = streams[id], !state.finished else { return }
+    state.finished = true
+    state.inputClosed = true
+    state.failWriters(RPCError(code: .cancelled, message: "The call is over; the response could not be sent."))
+    do {
+      if let headers, lastMessage == nil {
+        // Trailers-only: one HEADERS frame with the status and all metadata.
+        var fields = responseHeaders(headers, state: state)
+        fields.append(contentsOf: statusFields(status, trailers: trailers))
+        try http2.sendHeaders(id, headers: fields, endStream: true)
+      } else {
+        if let headers { try http2.sendHeaders(id, headers: responseHeaders(headers, state: state), endStream: false) }
+        if let lastMessage {
+          try http2.sendData(id, try allocator.grpcMessage(lastMessage, framer: &state.framer), endStream: false)
+        }
+        try http2.sendTrailers(id, headers: statusFields(status, trailers: trailers))
+      }
+    } catch {
+      http2.resetStream(id, errorCode: .internalError)
+    }
+    // The client may still be sending; it is no longer read.
+    if state.unconsumedBytes > 0 { returnCredit(state) }
+  }
+
+  // MARK: Internals
+
+  private func resumeReading(_ id: HTTP2StreamID) {
+    guard let state = streams[id] else { return }
+    state.readingPaused = false
+    returnCredit(state)
+  }
+
+  private func returnCredit(_ state: ServerStreamState) {
+    guard state.unconsumedBytes > 0 else { return }
+    http2.consume(state.id, bytes: state.unconsumedBytes)
+    state.unconsumedBytes = 0
+  }
+
+  /// Ends a stream whose request could not be read (oversized or corrupt message).
+  private func failStream(_ state: ServerStreamState, status: Status) {
+    state.inputClosed = true
+    state.task?.cancel()
+    state.requests.finish(throwing: RPCError(code: status.code, message: status.message))
+    let headers: Metadata? = state.headersSent ? nil : [:]
+    // The rest of the request is read and dropped (credit keeps flowing), so the client sees
+    // the status rather than a reset.
+    finish(state.id, headers: headers, lastMessage: nil, status: status, trailers: [:])
+  }
+
+  private func refuse(_ id: HTTP2StreamID, _ refusal: RequestHead.Refusal) {
+    do {
+      switch refusal {
+      case .http(let status, let message):
+        try http2.sendHeaders(id, headers: [
+          HTTP2HeaderField(name: ":status", value: String(status)),
+          HTTP2HeaderField(name: "content-type", value: "text/plain; charset=utf-8"),
+        ], endStream: false)
+        try http2.sendData(id, allocator.buffer(string: message), endStream: true)
+      case .grpc(let status, let extra):
+        var fields = [
+          HTTP2HeaderField(name: ":status", value: "200"),
+          HTTP2HeaderField(name: "content-type", value: GRPCContentType.grpc),
+        ]
+        fields.append(contentsOf: extra.map { HTTP2HeaderField(name: $0.name, value: $0.value) })
+        fields.append(contentsOf: statusFields(status, trailers: [:]))
+        try http2.sendHeaders(id, headers: fields, endStream: true)
+      }
+    } catch {
+      http2.resetStream(id, errorCode: .internalError)
+    }
+  }
+
+  private func responseEncoding(for head: RequestHead) -> CompressionAlgorithm {
+    let wanted = limits.responseCompression
+    return wanted != .identity && head.acceptedEncodings.contains(wanted) ? wanted : .identity
+  }
+
+  private func responseHeaders(_ metadata: Metadata, state: ServerStreamState) -> [HTTP2HeaderField] {
+    state.headersSent = true
+    var fields = [
+      HTTP2HeaderField(name: ":status", value: "200"),
+      HTTP2HeaderField(name: "content-type", value: GRPCContentType.grpc),
+      HTTP2HeaderField(name: "grpc-accept-encoding", value: "identity,gzip"),
+    ]
+    if state.framer.compression != .identity {
+      fields.append(HTTP2HeaderField(name: "grpc-encoding", value: state.framer.compression.rawValue))
+    }
+    for field in metadata.headerFields() { fields.append(HTTP2HeaderField(name: field.name, value: field.value)) }
+    return fields
+  }
+
+  private func statusFields(_ status: Status, trailers: Metadata) -> [HTTP2HeaderField] {
+    var fields = GRPCStatusHeaders.fields(for: status).map { HTTP2HeaderField(name: $0.name, value: $0.value) }
+    for field in trailers.headerFields() { fields.append(HTTP2HeaderField(name: field.name, value: field.value)) }
+    return fields
+  }
+}
+
+/// Per-stream state on the server; event-loop confined.
+final class ServerStreamState {
+  let id: HTTP2StreamID
+  var deframer: MessageDeframer
+  let requests: RPCStreamBuffer<[UInt8]>
+  var framer: MessageFramer
+  var task: Task<Void, Never>?
+  var unconsumedBytes = 0
+  var readingPaused = false
+  var inputClosed = false
+  var headersSent = false
+  var finished = false
+  var closed = false
+  var isWritable = true
+  var writers: [CheckedContinuation<Void, any Error>] = []
+
+  init(id: HTTP2StreamID, deframer: MessageDeframer, requests: RPCStreamBuffer<[UInt8]>, framer: MessageFramer) {
+    self.id = id
+    self.deframer = deframer
+    self.requests = requests
+    self.framer = framer
+  }
+
+  func resumeWriters() {
+    let waiting = writers
+    writers = []
+    for writer in waiting { writer.resume() }
+  }
+
+  func failWriters(_ error: RPCError) {
+    let waiting = writers
+    writers = []
+    for writer in waiting { writer.resume(throwing: error) }
+  }
+}
+
+/// The handler's side of a server stream: hops to the event loop for every operation.
+struct StreamResponder: ServerCallResponder {
+  let id: HTTP2StreamID
+  let connection: NIOLoopBound<GRPCServerConnection>
+  let eventLoop: any EventLoop
+
+  func write(_ payload: [UInt8], headers: Metadata?) async throws {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+      eventLoop.execute {
+        connection.value.write(id, payload: payload, headers: headers, continuation: continuation)
+      }
+    }
+  }
+
+  func finish(headers: Metadata?, lastMessage: [UInt8]?, status: Status, trailers: Metadata) {
+    eventLoop.execute {
+      connection.value.finish(id, headers: headers, lastMessage: lastMessage, status: status, trailers: trailers)
+    }
+  }
+}

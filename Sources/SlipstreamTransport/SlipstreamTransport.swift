@@ -1,1 +1,0 @@
-// SlipstreamTransport: placeholder until its issue lands.

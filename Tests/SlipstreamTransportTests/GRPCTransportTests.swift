@@ -1,0 +1,336 @@
+import SlipstreamAPI
+import SlipstreamRPC
+import SlipstreamTLS
+import SlipstreamTransport
+import SlipstreamWire
+import Testing
+
+@Suite("gRPC over HTTP/2 (+TLS) on loopback")
+struct GRPCTransportTests {
+  let codec = StringCodec()
+
+  static let securities: [String] = ["plaintext", "tls"]
+
+  func securityPair(_ kind: String, pki: TestPKI) -> (ServerSecurity, ClientSecurity) {
+    kind == "tls" ? (.tls(pki.serverTLS()), .tls(pki.clientTLS())) : (.plaintext, .plaintext)
+  }
+
+  @Test(arguments: securities)
+  func unaryRoundTripWithMetadata(kind: String) async throws {
+    let pki = try TestPKI()
+    let (server, client) = securityPair(kind, pki: pki)
+    try await withServer(security: server, clientSecurity: client) { rpc, _, _ in
+      var metadata: Metadata = [:]
+      try metadata.addString("order-42", forKey: "x-client-order-id")
+      try metadata.addBinary([0, 1, 2, 255], forKey: "x-trace-bin")
+      let response = try await rpc.unary(Test.echo, request: "AAPL ✓", serializer: codec, deserializer: codec, metadata: metadata)
+      #expect(response.message == "AAPL ✓")
+      #expect(response.headers.firstString(forKey: "x-client-order-id") == "order-42")
+      #expect(response.headers[binaryValues: "x-trace-bin"] == [[0, 1, 2, 255]])
+    }
+  }
+
+  @Test(arguments: securities)
+  func everyCallShapeWorks(kind: String) async throws {
+    let pki = try TestPKI()
+    let (server, client) = securityPair(kind, pki: pki)
+    try await withServer(security: server, clientSecurity: client) { rpc, _, _ in
+      let codec = self.codec
+      let streamed = try await rpc.serverStreaming(Test.expand, request: "2000", serializer: codec, deserializer: codec) { response in
+        var items: [String] = []
+        for try await item in response.messages { items.append(item) }
+        return items
+      }
+      #expect(streamed == (0..<2000).map(String.init))
+
+      let collected = try await rpc.clientStreaming(Test.collect, serializer: codec, deserializer: codec) { writer in
+        for i in 0..<500 { try await writer.write(String(repeating: "a", count: i)) }
+      }
+      #expect(collected.message == "500:\((0..<500).reduce(0, +))")
+
+      let replies = try await rpc.bidirectionalStreaming(
+        Test.chat, serializer: codec, deserializer: codec,
+        requests: { writer in for i in 0..<100 { try await writer.write("m\(i)") } },
+        handle: { response in
+          var replies: [String] = []
+          for try await reply in response.messages { replies.append(reply) }
+          return replies
+        }
+      )
+      #expect(replies == (0..<100).map { "re:m\($0)" })
+    }
+  }
+
+  @Test func manyConcurrentCallsShareOneConnection() async throws {
+    try await withServer { rpc, _, _ in
+      let codec = self.codec
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        for i in 0..<300 {
+          group.addTask {
+            let response = try await rpc.unary(Test.echo, request: "call-\(i)", serializer: codec, deserializer: codec)
+            #expect(response.message == "call-\(i)")
+          }
+        }
+        try await group.waitForAll()
+      }
+    }
+  }
+
+  @Test func largeMessagesBothWays() async throws {
+    try await withServer { rpc, _, _ in
+      let big = String(repeating: "0123456789", count: 300_000)  // 3 MB
+      let response = try await rpc.unary(Test.echo, request: big, serializer: codec, deserializer: codec)
+      #expect(response.message == big)
+    }
+  }
+
+  @Test func messageOverTheReceiveLimitIsResourceExhaustedAndTheConnectionStaysUp() async throws {
+    try await withServer(configure: { $0.maxReceiveMessageSize = 1024 }) { rpc, _, _ in
+      let error = await expectRPCError {
+        _ = try await rpc.unary(Test.echo, request: String(repeating: "x", count: 4096), serializer: codec, deserializer: codec)
+      }
+      #expect(error?.code == .resourceExhausted, "\(String(describing: error))")
+      let ok = try await rpc.unary(Test.echo, request: "small", serializer: codec, deserializer: codec)
+      #expect(ok.message == "small")
+    }
+  }
+
+  @Test func unknownMethodIsUnimplemented() async throws {
+    try await withServer { rpc, _, _ in
+      let error = await expectRPCError {
+        _ = try await rpc.unary(MethodDescriptor(service: "test.Transport", method: "Nope"), request: "", serializer: codec, deserializer: codec)
+      }
+      #expect(error?.code == .unimplemented, "\(String(describing: error))")
+      #expect(error?.message == "Method 'Nope' is not implemented by service 'test.Transport'.")
+    }
+  }
+
+  @Test func deadlineEndsTheCallAndCancelsTheHandler() async throws {
+    let service = TransportTestService()
+    try await withServer(service) { rpc, _, _ in
+      let error = await expectRPCError {
+        _ = try await rpc.unary(Test.hang, request: "", serializer: codec, deserializer: codec, options: CallOptions(timeout: .milliseconds(100)))
+      }
+      #expect(error?.code == .deadlineExceeded)
+      await service.hangCancelled.wait()
+    }
+  }
+
+  @Test func clientCancellationResetsTheStreamAndCancelsTheHandler() async throws {
+    let service = TransportTestService()
+    try await withServer(service) { rpc, _, _ in
+      let codec = self.codec
+      let call = Task { try await rpc.unary(Test.hang, request: "", serializer: codec, deserializer: codec) }
+      await service.hangStarted.wait()
+      call.cancel()
+      await service.hangCancelled.wait()  // RST_STREAM reached the server and cancelled the handler
+      let error = await expectRPCError { _ = try await call.value }
+      #expect(error?.code == .cancelled)
+    }
+  }
+
+  @Test func slowConsumerMakesTheServerWriterWait() async throws {
+    // 64 KiB messages; the client reads slowly. Without backpressure the server would run
+    // ahead by the whole stream (32 MiB); with it, it stays within the flow-control windows
+    // and buffers (response buffer 1 MiB + stream window 1 MiB + outbound watermark + socket).
+    let service = TransportTestService()
+    try await withServer(service) { rpc, _, _ in
+      let codec = self.codec
+      let written = service.floodWritten
+      let maxAhead = try await rpc.serverStreaming(Test.flood, request: "512", serializer: codec, deserializer: codec) { response in
+        var read = 0
+        var maxAhead = 0
+        for try await _ in response.messages {
+          read += 1
+          maxAhead = max(maxAhead, written.current - read)
+          if read % 8 == 0 { try await Task.sleep(for: .milliseconds(5)) }  // the slow consumer itself
+        }
+        #expect(read == 512)
+        return maxAhead
+      }
+      // 8 MiB of slack at most, in 64 KiB messages.
+      #expect(maxAhead <= 128, "server ran \(maxAhead) messages ahead of the reader")
+    }
+  }
+
+  @Test func gracefulShutdownFinishesInFlightCallsAndRefusesNewOnes() async throws {
+    let service = TransportTestService()
+    let server = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: .plaintext), services: [service])
+    let port = try await server.start()
+    let channel = try GRPCChannel(configuration: .init(endpoints: [Endpoint(host: "127.0.0.1", port: port)], security: .plaintext))
+    let rpc = RPCClient(transport: channel)
+    let codec = self.codec
+    let inFlight = Task { try await rpc.unary(Test.gate, request: "late", serializer: codec, deserializer: codec) }
+    await service.gateEntered.wait()
+    let shutdown = Task { await server.shutdownGracefully() }
+    // New calls are refused while the in-flight one is still running.
+    var refused: RPCError?
+    for _ in 0..<200 {
+      refused = await expectRPCError {
+        _ = try await rpc.unary(Test.echo, request: "new", serializer: codec, deserializer: codec)
+      }
+      if refused != nil { break }
+      await Task.yield()
+    }
+    #expect(refused?.code == .unavailable)
+    service.gateOpen.fire()
+    let response = try await inFlight.value
+    #expect(response.message == "passed:late")
+    await shutdown.value
+    await channel.close()
+  }
+
+  @Test func connectionRefusedIsUnavailableNamingTheEndpoint() async throws {
+    // Bind and close a server to find a port nobody listens on.
+    let probe = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: .plaintext), services: [])
+    let port = try await probe.start()
+    await probe.shutdownGracefully()
+    let channel = try GRPCChannel(configuration: .init(endpoints: [Endpoint(host: "127.0.0.1", port: port)], security: .plaintext))
+    let error = await expectRPCError {
+      _ = try await RPCClient(transport: channel).unary(Test.echo, request: "", serializer: codec, deserializer: codec)
+    }
+    #expect(error?.code == .unavailable, "\(String(describing: error))")
+    #expect(error?.message.contains("127.0.0.1:\(port)") == true)
+    await channel.close()
+  }
+
+  @Test func channelReconnectsAfterTheServerRestarts() async throws {
+    let first = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: .plaintext), services: [TransportTestService(name: "first")])
+    let port = try await first.start()
+    var configuration = GRPCChannelConfiguration(endpoints: [Endpoint(host: "127.0.0.1", port: port)], security: .plaintext)
+    configuration.backoff = ConnectionBackoff(initial: .milliseconds(1), maximum: .milliseconds(1))
+    let channel = try GRPCChannel(configuration: configuration)
+    let rpc = RPCClient(transport: channel)
+    #expect(try await rpc.unary(Test.whoAmI, request: "", serializer: codec, deserializer: codec).message == "first|anonymous")
+    await first.shutdownGracefully()
+    let second = GRPCServer(configuration: GRPCServerConfiguration(port: port, security: .plaintext), services: [TransportTestService(name: "second")])
+    try await second.start()
+    var answer: String?
+    for _ in 0..<500 {
+      answer = try? await rpc.unary(Test.whoAmI, request: "", serializer: codec, deserializer: codec).message
+      if answer != nil { break }
+      await Task.yield()
+    }
+    #expect(answer == "second|anonymous")
+    await channel.close()
+    await second.shutdownGracefully()
+  }
+
+  @Test func roundRobinSpreadsCallsOverEndpoints() async throws {
+    let a = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: .plaintext), services: [TransportTestService(name: "a")])
+    let b = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: .plaintext), services: [TransportTestService(name: "b")])
+    let portA = try await a.start()
+    let portB = try await b.start()
+    let channel = try GRPCChannel(configuration: .init(
+      endpoints: [Endpoint(host: "127.0.0.1", port: portA), Endpoint(host: "127.0.0.1", port: portB)],
+      security: .plaintext,
+      loadBalancing: .roundRobin
+    ))
+    let rpc = RPCClient(transport: channel)
+    var seen: [String: Int] = [:]
+    for _ in 0..<20 {
+      let who = try await rpc.unary(Test.whoAmI, request: "", serializer: codec, deserializer: codec).message
+      seen[who, default: 0] += 1
+    }
+    #expect(seen["a|anonymous", default: 0] >= 8)
+    #expect(seen["b|anonymous", default: 0] >= 8)
+    await channel.close()
+    await a.shutdownGracefully()
+    await b.shutdownGracefully()
+  }
+}
+
+@Suite("Mutual TLS and certificate errors over loopback")
+struct TLSTransportTests {
+  let codec = StringCodec()
+
+  @Test func mutualTLSShowsTheClientIdentityToHandlers() async throws {
+    let pki = try TestPKI()
+    try await withServer(security: .tls(pki.serverTLS(mutual: true)), clientSecurity: .tls(pki.clientTLS(withCertificate: true))) { rpc, _, _ in
+      let who = try await rpc.unary(Test.whoAmI, request: "", serializer: codec, deserializer: codec).message
+      #expect(who == "server|router-service")
+    }
+  }
+
+  @Test func mutualTLSRefusesAClientWithoutACertificate() async throws {
+    let pki = try TestPKI()
+    try await withServer(security: .tls(pki.serverTLS(mutual: true)), clientSecurity: .tls(pki.clientTLS())) { rpc, _, _ in
+      let error = await expectRPCError {
+        _ = try await rpc.unary(Test.whoAmI, request: "", serializer: codec, deserializer: codec)
+      }
+      #expect(error?.code == .unavailable, "\(String(describing: error))")
+      #expect(error?.message.contains("certificate required") == true, "\(String(describing: error))")
+    }
+  }
+
+  @Test func mutualTLSRefusesAClientCertificateFromAnotherCA() async throws {
+    let pki = try TestPKI()
+    let stranger = try TestPKI()
+    try await withServer(security: .tls(pki.serverTLS(mutual: true)), clientSecurity: .tls(.client(
+      trustRoots: pki.ca.certificate, certificate: stranger.client.certificate, privateKey: stranger.client.privateKey
+    ))) { rpc, _, _ in
+      let error = await expectRPCError {
+        _ = try await rpc.unary(Test.whoAmI, request: "", serializer: codec, deserializer: codec)
+      }
+      #expect(error?.code == .unavailable, "\(String(describing: error))")
+      #expect(error?.message.contains("unknown CA") == true, "\(String(describing: error))")
+    }
+  }
+
+  @Test func wrongCAIsUnavailableSayingTheCertificateDidNotVerify() async throws {
+    let pki = try TestPKI()
+    let other = try TestPKI()
+    try await withServer(security: .tls(pki.serverTLS()), clientSecurity: .tls(other.clientTLS())) { rpc, _, _ in
+      let error = await expectRPCError {
+        _ = try await rpc.unary(Test.echo, request: "", serializer: codec, deserializer: codec)
+      }
+      #expect(error?.code == .unavailable, "\(String(describing: error))")
+      #expect(error?.message.contains("certificate") == true, "\(error?.message ?? "")")
+    }
+  }
+
+  @Test func expiredServerCertificateIsRefused() async throws {
+    let pki = try TestPKI()
+    let expired = try pki.ca.issue(commonName: "localhost", ipAddresses: ["127.0.0.1"], notBefore: -2 * 86_400, notAfter: -86_400, usage: .server)
+    try await withServer(
+      security: .tls(.server(certificateChain: expired.certificate, privateKey: expired.privateKey)),
+      clientSecurity: .tls(pki.clientTLS())
+    ) { rpc, _, _ in
+      let error = await expectRPCError {
+        _ = try await rpc.unary(Test.echo, request: "", serializer: codec, deserializer: codec)
+      }
+      #expect(error?.code == .unavailable, "\(String(describing: error))")
+      #expect(error?.message.contains("expired") == true, "\(error?.message ?? "")")
+    }
+  }
+
+  @Test func wrongHostNameIsRefused() async throws {
+    let pki = try TestPKI()
+    try await withServer(
+      security: .tls(pki.serverTLS()),
+      clientSecurity: .tls(pki.clientTLS(), serverHostname: "ledger.internal")
+    ) { rpc, _, _ in
+      let error = await expectRPCError {
+        _ = try await rpc.unary(Test.echo, request: "", serializer: codec, deserializer: codec)
+      }
+      #expect(error?.code == .unavailable, "\(String(describing: error))")
+      #expect(error?.message.lowercased().contains("hostname") == true || error?.message.lowercased().contains("host name") == true, "\(error?.message ?? "")")
+    }
+  }
+}
+
+@Suite("Health on every server")
+struct HealthOverTransportTests {
+  @Test func everyServerAnswersHealthForItselfAndItsServices() async throws {
+    try await withServer { rpc, server, _ throws -> Void in
+      let health = Grpc_Health_V1_Health.Client(rpc)
+      let whole = try await health.check(.with { $0.service = "" })
+      let service = try await health.check(.with { $0.service = "test.Transport" })
+      #expect(whole.status == .serving)
+      #expect(service.status == .serving)
+      server.health.setStatus(.notServing, forService: "test.Transport")
+      let after = try await health.check(.with { $0.service = "test.Transport" })
+      #expect(after.status == .notServing)
+    }
+  }
+}

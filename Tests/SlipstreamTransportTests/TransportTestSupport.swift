@@ -1,0 +1,174 @@
+import SlipstreamRPC
+import SlipstreamTLS
+import SlipstreamTransport
+import SlipstreamWire
+import Synchronization
+
+struct StringCodec: MessageSerializer, MessageDeserializer {
+  func serialize(_ message: String) throws -> [UInt8] { Array(message.utf8) }
+  func deserialize(_ bytes: [UInt8]) throws -> String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// One-shot signal a test can await (no sleeping).
+final class Signal: Sendable {
+  private let state = Mutex<(fired: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+  func fire() {
+    let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+      state.fired = true
+      defer { state.waiters = [] }
+      return state.waiters
+    }
+    for waiter in waiters { waiter.resume() }
+  }
+  func wait() async {
+    await withCheckedContinuation { continuation in
+      let now = state.withLock { state -> Bool in
+        if state.fired { return true }
+        state.waiters.append(continuation)
+        return false
+      }
+      if now { continuation.resume() }
+    }
+  }
+}
+
+final class Counter: Sendable {
+  private let value = Atomic<Int>(0)
+  @discardableResult func increment() -> Int { value.wrappingAdd(1, ordering: .relaxed).newValue }
+  var current: Int { value.load(ordering: .relaxed) }
+}
+
+enum Test {
+  static let service = "test.Transport"
+  static let echo = MethodDescriptor(service: service, method: "Echo")
+  static let whoAmI = MethodDescriptor(service: service, method: "WhoAmI")
+  static let expand = MethodDescriptor(service: service, method: "Expand")
+  static let collect = MethodDescriptor(service: service, method: "Collect")
+  static let chat = MethodDescriptor(service: service, method: "Chat")
+  static let hang = MethodDescriptor(service: service, method: "Hang")
+  static let gate = MethodDescriptor(service: service, method: "Gate")
+  static let flood = MethodDescriptor(service: service, method: "Flood")
+}
+
+/// A service exercising every call shape over the network.
+struct TransportTestService: RPCService {
+  let name: String
+  let hangStarted = Signal()
+  let hangCancelled = Signal()
+  let gateEntered = Signal()
+  let gateOpen = Signal()
+  let floodWritten = Counter()
+
+  init(name: String = "server") { self.name = name }
+
+  func registerMethods(with router: inout RPCRouter) {
+    let codec = StringCodec()
+    let name = self.name
+    router.registerUnary(Test.echo, deserializer: codec, serializer: codec) { request, context in
+      context.response.initial = context.metadata
+      return request
+    }
+    router.registerUnary(Test.whoAmI, deserializer: codec, serializer: codec) { _, context in
+      "\(name)|\(context.peer.identity?.commonName ?? "anonymous")"
+    }
+    router.registerServerStreaming(Test.expand, deserializer: codec, serializer: codec) { request, writer, _ in
+      for i in 0..<(Int(request) ?? 0) { try await writer.write("\(i)") }
+    }
+    router.registerClientStreaming(Test.collect, deserializer: codec, serializer: codec) { requests, _ in
+      var count = 0
+      var bytes = 0
+      for try await request in requests {
+        count += 1
+        bytes += request.utf8.count
+      }
+      return "\(count):\(bytes)"
+    }
+    router.registerBidirectionalStreaming(Test.chat, deserializer: codec, serializer: codec) { requests, writer, _ in
+      for try await request in requests { try await writer.write("re:\(request)") }
+    }
+    let (started, cancelled) = (hangStarted, hangCancelled)
+    router.registerUnary(Test.hang, deserializer: codec, serializer: codec) { _, _ -> String in
+      started.fire()
+      let never = Signal()
+      await withTaskCancellationHandler { await never.wait() } onCancel: { never.fire() }
+      cancelled.fire()
+      throw CancellationError()
+    }
+    let (entered, open) = (gateEntered, gateOpen)
+    router.registerUnary(Test.gate, deserializer: codec, serializer: codec) { request, _ in
+      entered.fire()
+      await open.wait()
+      return "passed:\(request)"
+    }
+    let written = floodWritten
+    router.registerServerStreaming(Test.flood, deserializer: codec, serializer: codec) { request, writer, _ in
+      let chunk = String(repeating: "x", count: 64 * 1024)
+      for _ in 0..<(Int(request) ?? 0) {
+        try await writer.write(chunk)
+        written.increment()
+      }
+    }
+  }
+}
+
+/// A CA, a server certificate for 127.0.0.1/localhost, and a client certificate.
+struct TestPKI {
+  let ca: DevelopmentPKI.CertificateAuthority
+  let server: DevelopmentPKI.IssuedCertificate
+  let client: DevelopmentPKI.IssuedCertificate
+
+  init() throws {
+    ca = try DevelopmentPKI.CertificateAuthority.generate(commonName: "Test CA")
+    server = try ca.issue(commonName: "localhost", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], usage: .server)
+    client = try ca.issue(commonName: "router-service", usage: .client)
+  }
+
+  func serverTLS(mutual: Bool = false) -> TLSConfiguration {
+    .server(certificateChain: server.certificate, privateKey: server.privateKey, clientCertificateTrustRoots: mutual ? ca.certificate : nil)
+  }
+
+  func clientTLS(withCertificate: Bool = false) -> TLSConfiguration {
+    withCertificate
+      ? .client(trustRoots: ca.certificate, certificate: client.certificate, privateKey: client.privateKey)
+      : .client(trustRoots: ca.certificate)
+  }
+}
+
+/// Starts a server, runs `body` with a client to it, and shuts the server down.
+func withServer<Result>(
+  _ service: TransportTestService = TransportTestService(),
+  security: ServerSecurity = .plaintext,
+  clientSecurity: ClientSecurity = .plaintext,
+  configure: (inout GRPCServerConfiguration) -> Void = { _ in },
+  configureChannel: (inout GRPCChannelConfiguration) -> Void = { _ in },
+  _ body: (RPCClient, GRPCServer, Int) async throws -> Result
+) async throws -> Result {
+  var configuration = GRPCServerConfiguration(port: 0, security: security)
+  configure(&configuration)
+  let server = GRPCServer(configuration: configuration, services: [service])
+  let port = try await server.start()
+  var channelConfiguration = GRPCChannelConfiguration(endpoints: [Endpoint(host: "127.0.0.1", port: port)], security: clientSecurity)
+  configureChannel(&channelConfiguration)
+  let channel = try GRPCChannel(configuration: channelConfiguration)
+  do {
+    let result = try await body(RPCClient(transport: channel), server, port)
+    await channel.close()
+    await server.shutdownGracefully()
+    return result
+  } catch {
+    await channel.close()
+    await server.shutdownGracefully()
+    throw error
+  }
+}
+
+func expectRPCError(_ body: () async throws -> Void) async -> RPCError? {
+  do {
+    try await body()
+    return nil
+  } catch let error as RPCError {
+    return error
+  } catch {
+    return RPCError(code: .unknown, message: "not an RPCError: \(error)")
+  }
+}
