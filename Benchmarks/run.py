@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -152,11 +153,18 @@ def url(run, path):
 
 def h2load(args, timeout):
     cmd = ["taskset", "-c", CLIENT_CPU, "h2load"] + args
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout).stdout
     except subprocess.TimeoutExpired:
         return None
-    return parse_h2load(out)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = parse_h2load(out)
+    # h2load's own CPU share of its core: near 100 % means the figure is client-bound
+    result["client_cpu"] = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) / wall
+    return result
 
 
 UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0}
@@ -255,6 +263,7 @@ def unary(run, c, m, duration, workdir):
     expected = r.get("succeeded", 0) * (GRPC_FRAME + MESSAGE)
     result = {"value": r["rps"], "mean_latency": r.get("mean_latency"),
               "failed": r.get("failed", 0), "server_cpu": (cpu1 - cpu0) / (duration + 1),
+              "client_cpu": r["client_cpu"],
               "data_ok": r.get("data_bytes", -1) >= expected and r.get("failed", 0) == 0}
     result["p50"], result["p99"] = percentiles(logfile)
     return result
@@ -276,7 +285,7 @@ def stream(run, streams, duration, workdir):
         msgs = streams * per_stream
         return {"value": msgs / r["elapsed"], "messages": msgs, "elapsed": r["elapsed"],
                 "data_ok": r.get("data_bytes") == want and r.get("succeeded") == streams,
-                "server_cpu": (cpu1 - cpu0) / r["elapsed"]}
+                "server_cpu": (cpu1 - cpu0) / r["elapsed"], "client_cpu": r["client_cpu"]}
 
     probe = once(20_000 * streams)  # calibration: also warms up
     if not probe:
@@ -350,6 +359,7 @@ def describe(r, kind):
     if r.get("p99"):
         s += f", p50 {r['p50'] * 1e6:.0f} µs, p99 {r['p99'] * 1e6:.0f} µs"
     s += f", server CPU {100 * r.get('server_cpu', float('nan')):.0f} %"
+    s += f", h2load CPU {100 * r.get('client_cpu', float('nan')):.0f} %"
     if not r.get("data_ok", True):
         s += " [DATA bytes mismatch]"
     return s
@@ -406,7 +416,8 @@ def cpu_table(all_results, measured):
             extra = ""
             if r and "value" in r and sc["kind"] == "unary" and r.get("p99"):
                 extra = f", p50 {r['p50'] * 1e6:.0f} / p99 {r['p99'] * 1e6:.0f} µs"
-            row.append(f"{100 * r['server_cpu']:.0f} %{extra}" if r and "server_cpu" in r else "—")
+            row.append(f"{100 * r['server_cpu']:.0f} % / {100 * r['client_cpu']:.0f} %{extra}"
+                       if r and "server_cpu" in r else "—")
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
 
@@ -518,7 +529,7 @@ def main():
                 print(f"**{s.title} {mode}: FAILED — no figures reported.** "
                       f"{all_results[s.key][f'_failed_{mode}'].splitlines()[0]}\n")
     print(table(all_results, measured))
-    print("\nserver CPU (share of its one core) and unary latency percentiles:\n")
+    print("\nserver CPU / h2load CPU (each a share of its one core) and unary latency percentiles:\n")
     print(cpu_table(all_results, measured))
     if args.json:
         with open(args.json, "w") as f:
