@@ -295,7 +295,7 @@ def stream(run, streams, duration, workdir):
     return result or {"error": "stream run failed or timed out"}
 
 
-def scenarios(quick_names=None):
+def scenarios():
     out = []
     for tls in (True, False):
         mode = "TLS" if tls else "h2c"
@@ -499,6 +499,9 @@ def main():
         sys.exit("needs 2 CPUs: the server is pinned to CPU 0 and h2load to CPU 1")
 
     selected = set(args.servers.split(","))
+    unknown = selected - {"slipstream", "grpc-swift-2", "grpcio"}
+    if unknown:
+        sys.exit(f"unknown server(s) {', '.join(sorted(unknown))}: choose from slipstream, grpc-swift-2, grpcio")
     if not args.no_build and "slipstream" in selected:
         build_ours()
     if args.build_peers and "grpc-swift-2" in selected:
