@@ -110,6 +110,18 @@ let package = Package(
       dependencies: [],
       swiftSettings: swiftSettings
     ),
+    // Benchmark server (Benchmarks/run.py drives it against peer implementations).
+    .executableTarget(
+      name: "slipstream-quotes-server",
+      dependencies: [
+        "SlipstreamRPC",
+        "SlipstreamTLS",
+        "SlipstreamTransport",
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
+      path: "Benchmarks/QuotesServer",
+      swiftSettings: swiftSettings
+    ),
 
     // Domain benchmarks: a program that prints figures (not a test).
     .executableTarget(
