@@ -12,6 +12,9 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler, RemovableChannelH
   private let waitsForTLS: Bool
   private let endpoint: String
   private var settled = false
+  /// Told of every error, also after the connection is ready (e.g. a TLS 1.3 alert refusing
+  /// our client certificate arrives after the handshake completed on our side).
+  var onError: ((any Error) -> Void)?
 
   init(ready: EventLoopPromise<Void>, waitsForTLS: Bool, endpoint: String) {
     self.ready = ready
@@ -45,6 +48,7 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler, RemovableChannelH
     } else {
       message = "The connection to \(endpoint) failed: \(error)"
     }
+    onError?(error)
     settle(.failure(ConnectionFailure(message: message, cause: error)))
     context.fireErrorCaught(error)
   }

@@ -12,8 +12,11 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   private let authority: String
   private let maxReceiveMessageSize: Int
   private let responseBufferHighWatermark: Int
-  /// Set right after the handler is created; the handler owns this delegate.
-  unowned(unsafe) var http2: HTTP2ConnectionHandler!
+  /// Set right after the handler is created. Weak: the handler owns this delegate until the
+  /// connection closes, while calls may still hold this object afterwards.
+  weak var http2: HTTP2ConnectionHandler?
+  /// Why the connection closed or is closing, once known (TLS alerts, socket errors).
+  private(set) var closeReason: (any Error)?
   private var streams: [HTTP2StreamID: ClientStreamState] = [:]
   /// Told when the connection can take no new calls (GOAWAY or closed).
   var onUnusable: (@Sendable () -> Void)?
@@ -42,8 +45,8 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
     endOfRequests: Bool,
     call: GRPCClientCall
   ) throws(RPCError) {
-    guard isUsable else {
-      let reason = http2.connectionError.map { " (\($0))" } ?? ""
+    guard isUsable, let http2 else {
+      let reason = (closeReason ?? http2?.connectionError).map { " (\($0))" } ?? ""
       throw RPCError(code: .unavailable, message: "The connection to \(authority) is closing\(reason); retry on a new one.")
     }
     var fields = [
@@ -84,7 +87,7 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   }
 
   func write(_ id: HTTP2StreamID, payload: [UInt8], continuation: CheckedContinuation<Void, any Error>) {
-    guard let state = streams[id], !state.requestsClosed else {
+    guard let state = streams[id], !state.requestsClosed, let http2 else {
       continuation.resume(throwing: RPCError(code: .cancelled, message: "The call is over; the request could not be sent."))
       return
     }
@@ -98,7 +101,7 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   }
 
   func finishRequests(_ id: HTTP2StreamID) {
-    guard let state = streams[id], !state.requestsClosed else { return }
+    guard let state = streams[id], !state.requestsClosed, let http2 else { return }
     state.requestsClosed = true
     _ = try? http2.sendData(id, allocator.buffer(capacity: 0), endStream: true)
   }
@@ -106,7 +109,7 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   func cancel(_ id: HTTP2StreamID) {
     guard let state = streams[id] else { return }
     state.end(Status(code: .cancelled, message: "The call was cancelled by the client."), trailers: [:])
-    http2.resetStream(id, errorCode: .cancel)
+    http2?.resetStream(id, errorCode: .cancel)
   }
 
   func resumeReading(_ id: HTTP2StreamID) {
@@ -144,7 +147,7 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
       }
     case .end(let status, let trailers):
       state.end(status, trailers: trailers)
-      if !endStream { http2.resetStream(id, errorCode: .cancel) }
+      if !endStream { http2?.resetStream(id, errorCode: .cancel) }
     }
   }
 
@@ -159,7 +162,7 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
 
   func http2DataReceived(_ id: HTTP2StreamID, bytes: UnsafeRawBufferPointer, endStream: Bool) {
     guard let state = streams[id], !state.ended, state.sawHeaders else {
-      http2.consume(id, bytes: bytes.count)
+      http2?.consume(id, bytes: bytes.count)
       return
     }
     state.deframer.append(bytes)
@@ -172,7 +175,7 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
       }
     } catch {
       state.end(Status(code: error.statusCode, message: error.description), trailers: [:])
-      http2.resetStream(id, errorCode: .cancel)
+      http2?.resetStream(id, errorCode: .cancel)
       return
     }
     if endStream {
@@ -184,8 +187,8 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   func http2StreamClosed(_ id: HTTP2StreamID, errorCode: HTTP2ErrorCode) {
     guard let state = streams.removeValue(forKey: id) else { return }
     if !state.ended {
-      if http2.isConnectionClosing && errorCode == .cancel {
-        let reason = http2.connectionError.map { ": \($0)" } ?? "."
+      if http2?.isConnectionClosing != false && errorCode == .cancel {
+        let reason = (closeReason ?? http2?.connectionError).map { ": \($0)" } ?? "."
         state.end(Status(code: .unavailable, message: "The connection to \(authority) was lost before the call finished\(reason)"), trailers: [:])
       } else {
         state.end(
@@ -211,6 +214,7 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   }
 
   func http2ConnectionClosed(error: (any Error)?) {
+    if closeReason == nil { closeReason = error }
     markUnusable()
     for (id, state) in streams {
       streams[id] = nil
@@ -221,6 +225,11 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
     }
   }
 
+  /// Records an error seen below HTTP/2 (e.g. a TLS alert after the handshake).
+  func noteConnectionError(_ error: any Error) {
+    if closeReason == nil { closeReason = error }
+  }
+
   private func markUnusable() {
     guard isUsable else { return }
     isUsable = false
@@ -229,7 +238,7 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
 
   private func returnCredit(_ state: ClientStreamState) {
     guard state.unconsumedBytes > 0 else { return }
-    http2.consume(state.id, bytes: state.unconsumedBytes)
+    http2?.consume(state.id, bytes: state.unconsumedBytes)
     state.unconsumedBytes = 0
   }
 }

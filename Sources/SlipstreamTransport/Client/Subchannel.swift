@@ -164,7 +164,9 @@ final class Subchannel: Sendable {
           if let tlsContext {
             try sync.addHandler(TLSHandler(context: tlsContext, serverHostname: hostname))
           }
-          try sync.addHandler(ConnectionLifecycleHandler(ready: ready, waitsForTLS: tlsContext != nil, endpoint: endpoint.description))
+          let lifecycle = ConnectionLifecycleHandler(ready: ready, waitsForTLS: tlsContext != nil, endpoint: endpoint.description)
+          lifecycle.onError = { [weak connection] in connection?.noteConnectionError($0) }
+          try sync.addHandler(lifecycle)
           try sync.addHandler(http2)
           let handle = ConnectionHandle(
             channel: channel,

@@ -136,7 +136,7 @@ public final class GRPCServer: Sendable {
       peerIdentity: { identitySource?.value.peerIdentity.map(PeerIdentity.init) }
     )
     let http2 = HTTP2ConnectionHandler(role: .server, configuration: configuration.http2, delegate: connection)
-    connection.http2 = http2
+    connection.handler = http2
     if let tlsHandler { try channel.pipeline.syncOperations.addHandler(tlsHandler) }
     try channel.pipeline.syncOperations.addHandler(http2)
 

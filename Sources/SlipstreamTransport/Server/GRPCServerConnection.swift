@@ -24,9 +24,12 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   private let allocator: ByteBufferAllocator
   private let peerAddress: String
   private let peerIdentity: () -> PeerIdentity?
-  /// Set right after the handler is created; the handler owns this delegate strongly and
-  /// this reference is unowned to avoid a cycle.
-  unowned(unsafe) var http2: HTTP2ConnectionHandler!
+  /// Set right after the handler is created. The handler owns this delegate until the
+  /// connection closes; responders of running calls may outlive it, so they reach the
+  /// handler only through streams still in `streams`, which the handler empties
+  /// (http2StreamClosed) before it lets this delegate go.
+  weak var handler: HTTP2ConnectionHandler?
+  private var http2: HTTP2ConnectionHandler { handler! }
   private var streams: [HTTP2StreamID: ServerStreamState] = [:]
   private var cachedIdentity: PeerIdentity??
 
