@@ -255,7 +255,7 @@ final class ClientStreamState {
   var unconsumedBytes = 0
   var readingPaused = false
   var isWritable = true
-  var writers: [CheckedContinuation<Void, any Error>] = []
+  var writers = PendingWriters()
 
   init(id: HTTP2StreamID, call: GRPCClientCall, framer: MessageFramer, maxReceiveMessageSize: Int) {
     self.id = id
@@ -273,15 +273,7 @@ final class ClientStreamState {
     failWriters(RPCError(code: .cancelled, message: "The call is over; the request could not be sent."))
   }
 
-  func resumeWriters() {
-    let waiting = writers
-    writers = []
-    for writer in waiting { writer.resume() }
-  }
+  func resumeWriters() { writers.resumeAll() }
 
-  func failWriters(_ error: RPCError) {
-    let waiting = writers
-    writers = []
-    for writer in waiting { writer.resume(throwing: error) }
-  }
+  func failWriters(_ error: RPCError) { writers.failAll(error) }
 }

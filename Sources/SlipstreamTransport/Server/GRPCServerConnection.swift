@@ -282,7 +282,7 @@ final class ServerStreamState {
   var finished = false
   var closed = false
   var isWritable = true
-  var writers: [CheckedContinuation<Void, any Error>] = []
+  var writers = PendingWriters()
 
   init(id: HTTP2StreamID, deframer: MessageDeframer, requests: RPCStreamBuffer<[UInt8]>, framer: MessageFramer) {
     self.id = id
@@ -291,17 +291,9 @@ final class ServerStreamState {
     self.framer = framer
   }
 
-  func resumeWriters() {
-    let waiting = writers
-    writers = []
-    for writer in waiting { writer.resume() }
-  }
+  func resumeWriters() { writers.resumeAll() }
 
-  func failWriters(_ error: RPCError) {
-    let waiting = writers
-    writers = []
-    for writer in waiting { writer.resume(throwing: error) }
-  }
+  func failWriters(_ error: RPCError) { writers.failAll(error) }
 }
 
 /// The handler's side of a server stream: hops to the event loop for every operation.
