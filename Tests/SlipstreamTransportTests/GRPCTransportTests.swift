@@ -336,3 +336,89 @@ struct HealthOverTransportTests {
     }
   }
 }
+
+@Suite("Client-side backpressure and endpoint choice")
+struct ClientFlowTests {
+  let codec = StringCodec()
+
+  @Test func slowServerReaderMakesTheClientWriterWait() async throws {
+    // The handler reads 64 KiB requests slowly. Without backpressure the client would write
+    // all 32 MiB at once; with it, it stays within the server's request buffer (1 MiB), the
+    // stream window (1 MiB), the client's outbound watermark and socket buffers.
+    let written = Counter()
+    let read = Counter()
+    let maxAhead = Counter()
+    struct SlowCollector: RPCService {
+      let read: Counter
+      let written: Counter
+      let maxAhead: Counter
+      func registerMethods(with router: inout RPCRouter) {
+        let codec = StringCodec()
+        router.registerClientStreaming(Test.collect, deserializer: codec, serializer: codec) { requests, _ in
+          for try await _ in requests {
+            let count = read.increment()
+            let ahead = written.current - count
+            while maxAhead.current < ahead { maxAhead.increment() }
+            if count % 8 == 0 { try await Task.sleep(for: .milliseconds(5)) }  // the slow reader itself
+          }
+          return "\(read.current)"
+        }
+      }
+    }
+    let server = GRPCServer(
+      configuration: GRPCServerConfiguration(port: 0, security: .plaintext),
+      services: [SlowCollector(read: read, written: written, maxAhead: maxAhead)]
+    )
+    let port = try await server.start()
+    let channel = try GRPCChannel(configuration: .init(endpoints: [Endpoint(host: "127.0.0.1", port: port)], security: .plaintext))
+    let chunk = String(repeating: "y", count: 64 * 1024)
+    let response = try await RPCClient(transport: channel).clientStreaming(Test.collect, serializer: codec, deserializer: codec) { writer in
+      for _ in 0..<512 {
+        try await writer.write(chunk)
+        written.increment()
+      }
+    }
+    #expect(response.message == "512")
+    #expect(maxAhead.current <= 128, "the client ran \(maxAhead.current) messages ahead of the server")
+    await channel.close()
+    await server.shutdownGracefully()
+  }
+
+  @Test func pickFirstSkipsAnEndpointThatRefusesConnections() async throws {
+    let probe = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: .plaintext), services: [])
+    let deadPort = try await probe.start()
+    await probe.shutdownGracefully()
+    let live = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: .plaintext), services: [TransportTestService(name: "live")])
+    let livePort = try await live.start()
+    let channel = try GRPCChannel(configuration: .init(
+      endpoints: [Endpoint(host: "127.0.0.1", port: deadPort), Endpoint(host: "127.0.0.1", port: livePort)],
+      security: .plaintext,
+      loadBalancing: .pickFirst
+    ))
+    let who = try await RPCClient(transport: channel).unary(Test.whoAmI, request: "", serializer: codec, deserializer: codec).message
+    #expect(who == "live|anonymous")
+    await channel.close()
+    await live.shutdownGracefully()
+  }
+
+  @Test func noReachableEndpointNamesEveryOne() async throws {
+    let a = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: .plaintext), services: [])
+    let b = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: .plaintext), services: [])
+    let portA = try await a.start()
+    let portB = try await b.start()
+    await a.shutdownGracefully()
+    await b.shutdownGracefully()
+    let channel = try GRPCChannel(configuration: .init(
+      endpoints: [Endpoint(host: "127.0.0.1", port: portA), Endpoint(host: "127.0.0.1", port: portB)],
+      security: .plaintext
+    ))
+    let error = await expectRPCError {
+      _ = try await RPCClient(transport: channel).unary(Test.echo, request: "", serializer: codec, deserializer: codec)
+    }
+    #expect(error?.code == .unavailable)
+    #expect(error?.message.hasPrefix("No endpoint is reachable") == true)
+    #expect(error?.message.contains("127.0.0.1:\(portA)") == true)
+    #expect(error?.message.contains("127.0.0.1:\(portB)") == true)
+    await channel.close()
+  }
+}
