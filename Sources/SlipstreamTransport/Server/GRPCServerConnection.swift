@@ -16,6 +16,8 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     var maxReceiveMessageSize: Int
     var requestBufferHighWatermark: Int
     var responseCompression: CompressionAlgorithm
+    /// Response bytes a handler may queue before it waits for the event loop.
+    var responseQueueHighWatermark: Int = 256 * 1024
   }
 
   let eventLoop: any EventLoop
@@ -68,10 +70,12 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
       lowWatermark: limits.requestBufferHighWatermark / 2,
       onDemand: { eventLoop.execute { connection.value.resumeReading(id) } }
     )
+    let responses = ResponseQueue(highWatermark: limits.responseQueueHighWatermark)
     let state = ServerStreamState(
       id: id,
       deframer: MessageDeframer(maximumMessageSize: limits.maxReceiveMessageSize, encoding: head.encoding),
       requests: requests,
+      responses: responses,
       framer: MessageFramer(compression: responseEncoding(for: head))
     )
     streams[id] = state
@@ -82,7 +86,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
       deadline: head.timeout.map { ContinuousClock.now.advanced(by: $0) },
       peer: PeerInfo(address: peerAddress, identity: cachedIdentity ?? nil),
       requests: requests,
-      responder: StreamResponder(id: id, connection: connection, eventLoop: eventLoop)
+      responder: StreamResponder(id: id, responses: responses, connection: connection, eventLoop: eventLoop)
     )
     if endStream { requests.finish() }
     let server = self.server
@@ -127,13 +131,11 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
       state.task?.cancel()
       state.requests.finish(throwing: RPCError(code: .cancelled, message: "The client cancelled the call."))
     }
-    state.failWriters(RPCError(code: .cancelled, message: "The stream was closed before the response was sent."))
+    state.responses.close(RPCError(code: .cancelled, message: "The stream was closed before the response was sent."))
   }
 
   func http2StreamWritabilityChanged(_ id: HTTP2StreamID, isWritable: Bool) {
-    guard let state = streams[id] else { return }
-    state.isWritable = isWritable
-    if isWritable { state.resumeWriters() }
+    streams[id]?.responses.setWritable(isWritable)
   }
 
   func http2GoAwayReceived(lastStreamID: HTTP2StreamID, errorCode: HTTP2ErrorCode) {}
@@ -144,36 +146,35 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
 
   // MARK: Called by StreamResponder (on the event loop)
 
-  fileprivate func write(
-    _ id: HTTP2StreamID,
-    payload: [UInt8],
-    headers: Metadata?,
-    continuation: CheckedContinuation<Void, any Error>
-  ) {
-    guard let state = streams[id], !state.finished else {
-      continuation.resume(throwing: RPCError(code: .cancelled, message: "The call is over; the response could not be sent."))
-      return
+  /// Sends everything the handler queued since the last drain, in order, in this loop turn
+  /// (the HTTP/2 handler flushes once at its end).
+  fileprivate func drain(_ id: HTTP2StreamID) {
+    guard let state = streams[id] else { return }
+    for item in state.responses.takeAll() {
+      guard !state.finished else { break }
+      switch item {
+      case .message(let payload, let headers):
+        do {
+          if let headers { try http2.sendHeaders(id, headers: responseHeaders(headers, state: state), endStream: false) }
+          try http2.sendData(id, try allocator.grpcMessage(payload, framer: &state.framer), endStream: false)
+        } catch {
+          state.responses.close(RPCError(code: .cancelled, message: "The response could not be sent: \(error)", cause: error))
+          http2.resetStream(id, errorCode: .internalError)
+          return
+        }
+      case .finish(let headers, let lastMessage, let status, let trailers):
+        finish(id, headers: headers, lastMessage: lastMessage, status: status, trailers: trailers)
+      }
     }
-    do {
-      if let headers { try http2.sendHeaders(id, headers: responseHeaders(headers, state: state), endStream: false) }
-      let buffer = try allocator.grpcMessage(payload, framer: &state.framer)
-      try http2.sendData(id, buffer, endStream: false)
-    } catch {
-      continuation.resume(throwing: RPCError(code: .cancelled, message: "The response could not be sent: \(error)", cause: error))
-      return
-    }
-    if state.isWritable {
-      continuation.resume()
-    } else {
-      state.writers.append(continuation)
-    }
+    if !state.finished { state.responses.setWritable(http2.isWritable(id)) }
   }
 
-  fileprivate func finish(_ id: HTTP2StreamID, headers: Metadata?, lastMessage: [UInt8]?, status: Status, trailers: Metadata) {
+  /// Ends a call now: trailers-only, or headers/last message/trailers after what was sent.
+  private func finish(_ id: HTTP2StreamID, headers: Metadata?, lastMessage: [UInt8]?, status: Status, trailers: Metadata) {
     guard let state = streams[id], !state.finished else { return }
     state.finished = true
     state.inputClosed = true
-    state.failWriters(RPCError(code: .cancelled, message: "The call is over; the response could not be sent."))
+    state.responses.close(RPCError(code: .cancelled, message: "The call is over; the response could not be sent."))
     do {
       if let headers, lastMessage == nil {
         // Trailers-only: one HEADERS frame with the status and all metadata.
@@ -281,38 +282,41 @@ final class ServerStreamState {
   var headersSent = false
   var finished = false
   var closed = false
-  var isWritable = true
-  var writers = PendingWriters()
+  let responses: ResponseQueue
 
-  init(id: HTTP2StreamID, deframer: MessageDeframer, requests: RPCStreamBuffer<[UInt8]>, framer: MessageFramer) {
+  init(id: HTTP2StreamID, deframer: MessageDeframer, requests: RPCStreamBuffer<[UInt8]>, responses: ResponseQueue, framer: MessageFramer) {
     self.id = id
     self.deframer = deframer
     self.requests = requests
+    self.responses = responses
     self.framer = framer
   }
 
-  func resumeWriters() { writers.resumeAll() }
-
-  func failWriters(_ error: RPCError) { writers.failAll(error) }
 }
 
-/// The handler's side of a server stream: hops to the event loop for every operation.
+/// The handler's side of a server stream: queues responses for the event loop, waking it
+/// once per burst, and waits only when the stream or the queue is full.
 struct StreamResponder: ServerCallResponder {
   let id: HTTP2StreamID
+  let responses: ResponseQueue
   let connection: NIOLoopBound<GRPCServerConnection>
   let eventLoop: any EventLoop
 
   func write(_ payload: [UInt8], headers: Metadata?) async throws {
-    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-      eventLoop.execute {
-        connection.value.write(id, payload: payload, headers: headers, continuation: continuation)
-      }
-    }
+    let (scheduleDrain, mustWait) = try responses.enqueue(.message(payload, headers: headers), cost: payload.count)
+    if scheduleDrain { scheduleDrainOnLoop() }
+    if mustWait { try await responses.waitForRoom() }
   }
 
   func finish(headers: Metadata?, lastMessage: [UInt8]?, status: Status, trailers: Metadata) {
-    eventLoop.execute {
-      connection.value.finish(id, headers: headers, lastMessage: lastMessage, status: status, trailers: trailers)
-    }
+    let item = ResponseQueue.Item.finish(headers: headers, lastMessage: lastMessage, status: status, trailers: trailers)
+    // A finish after the stream ended has nothing left to do.
+    guard let (scheduleDrain, _) = try? responses.enqueue(item, cost: 0) else { return }
+    if scheduleDrain { scheduleDrainOnLoop() }
+  }
+
+  private func scheduleDrainOnLoop() {
+    let (id, connection) = (self.id, self.connection)
+    eventLoop.execute { connection.value.drain(id) }
   }
 }
