@@ -186,7 +186,7 @@ elif mode == "ping-flood" or mode == "settings-flood":
     handshake(sock)
     one = PingFrame(0, opaque_data=b"12345678").serialize() if mode == "ping-flood" else SettingsFrame(0).serialize()
     batch = one * 1000
-    sock.settimeout(2)
+    sock.settimeout(5)  # failure guard only: a server that stops reading us shows as "blocked"
     while result["sent"] < count and time.monotonic() < DEADLINE:
         if not send(sock, batch):
             break
