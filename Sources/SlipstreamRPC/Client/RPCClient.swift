@@ -304,7 +304,6 @@ private func streamingResponse<Response: Sendable>(
 struct ResponseReader: Sendable {
   let parts: RPCStreamBuffer<ClientResponsePart>
   private(set) var ended = false
-  private(set) var endStatus: Status = .ok
   private(set) var endTrailers: Metadata = [:]
 
   init(_ parts: RPCStreamBuffer<ClientResponsePart>) { self.parts = parts }
@@ -324,7 +323,6 @@ struct ResponseReader: Sendable {
       return headers
     case .end(let status, let trailers):
       ended = true
-      endStatus = status
       endTrailers = trailers
       if status.code != .ok { throw RPCError(code: status.code, message: status.message, metadata: trailers) }
       return [:]

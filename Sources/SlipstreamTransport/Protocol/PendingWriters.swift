@@ -1,6 +1,7 @@
 import SlipstreamRPC
 
-/// Writers suspended until their HTTP/2 stream is writable again; event-loop confined.
+/// Client request writers suspended until their HTTP/2 stream is writable again;
+/// event-loop confined. (Server responses go through ``ResponseQueue``.)
 struct PendingWriters {
   private var waiting: [CheckedContinuation<Void, any Error>] = []
 

@@ -125,7 +125,6 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
 
   func http2StreamClosed(_ id: HTTP2StreamID, errorCode: HTTP2ErrorCode) {
     guard let state = streams.removeValue(forKey: id) else { return }
-    state.closed = true
     if !state.finished {
       // The client went away (RST_STREAM) or the connection died: stop the handler.
       state.task?.cancel()
@@ -281,7 +280,6 @@ final class ServerStreamState {
   var inputClosed = false
   var headersSent = false
   var finished = false
-  var closed = false
   let responses: ResponseQueue
 
   init(id: HTTP2StreamID, deframer: MessageDeframer, requests: RPCStreamBuffer<[UInt8]>, responses: ResponseQueue, framer: MessageFramer) {
