@@ -155,6 +155,27 @@ struct GRPCTransportTests {
     }
   }
 
+  @Test func aClientThatStopsReadingAndCancelsReleasesTheBlockedServerWriter() async throws {
+    // The handler fills the flow-control windows and its response queue, then waits for
+    // room; the client reads three messages and cancels. The waiting write must fail and
+    // the handler end, not wait forever.
+    let service = TransportTestService()
+    try await withServer(service) { rpc, _, _ in
+      let codec = self.codec
+      let read = try await rpc.serverStreaming(Test.flood, request: "100000", serializer: codec, deserializer: codec) { response in
+        var read = 0
+        for try await _ in response.messages {
+          read += 1
+          if read == 3 { break }
+        }
+        return read
+      }
+      #expect(read == 3)
+      await service.floodEnded.wait()
+      #expect(service.floodWritten.current < 100_000)
+    }
+  }
+
   @Test func gracefulShutdownFinishesInFlightCallsAndRefusesNewOnes() async throws {
     let service = TransportTestService()
     let server = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: .plaintext), services: [service])

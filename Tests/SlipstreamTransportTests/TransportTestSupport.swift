@@ -60,6 +60,7 @@ struct TransportTestService: RPCService {
   let gateEntered = Signal()
   let gateOpen = Signal()
   let floodWritten = Counter()
+  let floodEnded = Signal()
 
   init(name: String = "server") { self.name = name }
 
@@ -102,8 +103,9 @@ struct TransportTestService: RPCService {
       await open.wait()
       return "passed:\(request)"
     }
-    let written = floodWritten
+    let (written, ended) = (floodWritten, floodEnded)
     router.registerServerStreaming(Test.flood, deserializer: codec, serializer: codec) { request, writer, _ in
+      defer { ended.fire() }
       let chunk = String(repeating: "x", count: 64 * 1024)
       for _ in 0..<(Int(request) ?? 0) {
         try await writer.write(chunk)

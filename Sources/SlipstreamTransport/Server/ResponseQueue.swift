@@ -62,6 +62,9 @@ final class ResponseQueue: Sendable {
     }
   }
 
+  /// Writers waiting for room (for tests).
+  var waitingWriterCount: Int { state.withLock { $0.waiters.count } }
+
   /// Event loop: takes everything queued.
   func takeAll() -> [Item] {
     state.withLock { state in
