@@ -17,10 +17,20 @@ let package = Package(
     .library(name: "SlipstreamAPI", targets: ["SlipstreamAPI"]),
     .library(name: "SlipstreamTransport", targets: ["SlipstreamTransport"]),
     .library(name: "SlipstreamDomain", targets: ["SlipstreamDomain"]),
+    .library(name: "SlipstreamServiceRuntime", targets: ["SlipstreamServiceRuntime"]),
+    .library(name: "SlipstreamPricing", targets: ["SlipstreamPricing"]),
+    .library(name: "SlipstreamLedger", targets: ["SlipstreamLedger"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
   ],
   targets: [
     // C libraries: the only places C is imported. Each has a shim.h of static inline
@@ -110,6 +120,76 @@ let package = Package(
       dependencies: [],
       swiftSettings: swiftSettings
     ),
+    // What every service executable shares: configuration (file, environment, flags),
+    // logging, Prometheus metrics, TLS with development certificates, graceful shutdown.
+    .target(
+      name: "SlipstreamServiceRuntime",
+      dependencies: [
+        "SlipstreamRPC",
+        "SlipstreamTLS",
+        "SlipstreamTransport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // Alpaca's market-data websocket stream (auth, subscribe, quotes, error codes).
+    .target(
+      name: "SlipstreamAlpaca",
+      dependencies: [
+        "SlipstreamDomain",
+        "SlipstreamTLS",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOWebSocket", package: "swift-nio"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // The pricing service as a library: subscriptions, quote cache, fan-out, feeds, sharding.
+    .target(
+      name: "SlipstreamPricing",
+      dependencies: [
+        "SlipstreamDomain",
+        "SlipstreamAPI",
+        "SlipstreamRPC",
+        "SlipstreamAlpaca",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // The ledger service as a library: two-path trade ledger on SQLite or PostgreSQL.
+    .target(
+      name: "SlipstreamLedger",
+      dependencies: [
+        "SlipstreamDomain",
+        "SlipstreamAPI",
+        "SlipstreamRPC",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "pricing-service",
+      dependencies: ["SlipstreamPricing", "SlipstreamServiceRuntime", "SlipstreamTransport", "SlipstreamRPC"],
+      path: "services/pricing-service",
+      exclude: ["config.json"],
+      swiftSettings: swiftSettings
+    ),
+
     // Benchmark server (Benchmarks/run.py drives it against peer implementations).
     .executableTarget(
       name: "slipstream-quotes-server",
@@ -212,6 +292,38 @@ let package = Package(
       ],
       // The Python interop peers are run by the tests with python3, not built or bundled.
       exclude: ["python"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "SlipstreamServiceRuntimeTests",
+      dependencies: ["SlipstreamServiceRuntime", "SlipstreamTransport", "SlipstreamTLS", "SlipstreamRPC"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "SlipstreamAlpacaTests",
+      dependencies: ["SlipstreamAlpaca", "SlipstreamDomain"],
+      // The Alpaca stand-in server is run by the tests with python3, not built or bundled.
+      exclude: ["python"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "SlipstreamPricingTests",
+      dependencies: [
+        "SlipstreamPricing",
+        "SlipstreamDomain",
+        "SlipstreamAPI",
+        "SlipstreamRPC",
+        "SlipstreamTransport",
+        "SlipstreamTLS",
+        "SlipstreamServiceRuntime",
+      ],
+      // The grpcio client is run by the tests with python3, not built or bundled.
+      exclude: ["python"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "SlipstreamLedgerTests",
+      dependencies: ["SlipstreamLedger", "SlipstreamDomain", "SlipstreamAPI", "SlipstreamRPC"],
       swiftSettings: swiftSettings
     ),
   ]

@@ -1,0 +1,1 @@
+print("pricing-service: not built yet")
