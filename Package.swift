@@ -158,6 +158,7 @@ let package = Package(
       name: "SlipstreamPricing",
       dependencies: [
         "SlipstreamDomain",
+        "SlipstreamWire",
         "SlipstreamAPI",
         "SlipstreamRPC",
         "SlipstreamAlpaca",

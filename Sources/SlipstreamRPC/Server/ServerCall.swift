@@ -37,6 +37,8 @@ public struct ServerCall: Sendable {
   public var requests: RPCStreamBuffer<[UInt8]>
   /// Where the response goes.
   public var responder: any ServerCallResponder
+  /// The connection the call arrived on, when the transport tracks one.
+  public var connection: ConnectionLifetime?
 
   public init(
     path: String,
@@ -44,7 +46,8 @@ public struct ServerCall: Sendable {
     deadline: ContinuousClock.Instant?,
     peer: PeerInfo,
     requests: RPCStreamBuffer<[UInt8]>,
-    responder: any ServerCallResponder
+    responder: any ServerCallResponder,
+    connection: ConnectionLifetime? = nil
   ) {
     self.path = path
     self.metadata = metadata
@@ -52,5 +55,6 @@ public struct ServerCall: Sendable {
     self.peer = peer
     self.requests = requests
     self.responder = responder
+    self.connection = connection
   }
 }

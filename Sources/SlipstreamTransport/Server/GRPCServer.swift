@@ -150,8 +150,10 @@ public final class GRPCServer: Sendable {
       channel.close(promise: nil)
       return
     }
+    let lifetime = connection.lifetime
     channel.closeFuture.whenComplete { _ in
       _ = self.state.withLock { $0.connections.removeValue(forKey: key) }
+      lifetime.close()
     }
   }
 }

@@ -34,6 +34,8 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   private var http2: HTTP2ConnectionHandler { handler! }
   private var streams: [HTTP2StreamID: ServerStreamState] = [:]
   private var cachedIdentity: PeerIdentity??
+  /// Closed when the HTTP/2 connection ends; calls carry it so services can tie state to it.
+  let lifetime = ConnectionLifetime()
 
   init(
     eventLoop: any EventLoop,
@@ -86,7 +88,8 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
       deadline: head.timeout.map { ContinuousClock.now.advanced(by: $0) },
       peer: PeerInfo(address: peerAddress, identity: cachedIdentity ?? nil),
       requests: requests,
-      responder: StreamResponder(id: id, responses: responses, connection: connection, eventLoop: eventLoop)
+      responder: StreamResponder(id: id, responses: responses, connection: connection, eventLoop: eventLoop),
+      connection: lifetime
     )
     if endStream { requests.finish() }
     let server = self.server
@@ -141,6 +144,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
 
   func http2ConnectionClosed(error: (any Error)?) {
     for id in Array(streams.keys) { http2StreamClosed(id, errorCode: .cancel) }
+    lifetime.close()
   }
 
   // MARK: Called by StreamResponder (on the event loop)
