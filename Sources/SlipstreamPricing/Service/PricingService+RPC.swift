@@ -186,6 +186,8 @@ extension PricingService: RPCService {
       hub.detach(mailbox)
       mailbox.close()
     }
+    // The stream is open from here on, even if no quote arrives for a while.
+    try await writer.sendHeaders()
     var sequence: UInt64 = 0
     try await withTaskCancellationHandler {
       while let (deliveries, totalSkipped) = await mailbox.next() {

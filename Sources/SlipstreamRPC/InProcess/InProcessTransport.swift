@@ -83,6 +83,14 @@ private struct InProcessResponder: ServerCallResponder {
     }
   }
 
+  func sendHeaders(_ headers: Metadata) async throws {
+    do {
+      try await responses.send(.headers(headers))
+    } catch is RPCStreamBufferClosed {
+      throw RPCError(code: .cancelled, message: "The client is no longer reading responses.")
+    }
+  }
+
   func finish(headers: Metadata?, lastMessage: [UInt8]?, status: Status, trailers: Metadata) {
     guard finished.setFirst() else { return }
     var trailers = trailers

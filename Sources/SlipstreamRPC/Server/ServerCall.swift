@@ -13,6 +13,11 @@ public protocol ServerCallResponder: Sendable {
   /// - Throws: an error when the stream is gone (client cancelled, connection lost).
   func write(_ payload: [UInt8], headers: Metadata?) async throws
 
+  /// Sends the initial metadata now, before any message (a stream that may stay quiet for a
+  /// while tells its client it is established).
+  /// - Throws: an error when the stream is gone.
+  func sendHeaders(_ headers: Metadata) async throws
+
   /// Ends the call. Calls after the first have no effect.
   /// - Parameters:
   ///   - headers: Initial metadata, when they have not gone out yet.

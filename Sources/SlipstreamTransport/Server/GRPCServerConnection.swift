@@ -156,6 +156,14 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     for item in state.responses.takeAll() {
       guard !state.finished else { break }
       switch item {
+      case .headers(let headers):
+        do {
+          try http2.sendHeaders(id, headers: responseHeaders(headers, state: state), endStream: false)
+        } catch {
+          state.responses.close(RPCError(code: .cancelled, message: "The headers could not be sent: \(error)", cause: error))
+          http2.resetStream(id, errorCode: .internalError)
+          return
+        }
       case .message(let payload, let headers):
         do {
           if let headers { try http2.sendHeaders(id, headers: responseHeaders(headers, state: state), endStream: false) }
@@ -308,6 +316,11 @@ struct StreamResponder: ServerCallResponder {
     let (scheduleDrain, mustWait) = try responses.enqueue(.message(payload, headers: headers), cost: payload.count)
     if scheduleDrain { scheduleDrainOnLoop() }
     if mustWait { try await responses.waitForRoom() }
+  }
+
+  func sendHeaders(_ headers: Metadata) async throws {
+    let (scheduleDrain, _) = try responses.enqueue(.headers(headers), cost: 0)
+    if scheduleDrain { scheduleDrainOnLoop() }
   }
 
   func finish(headers: Metadata?, lastMessage: [UInt8]?, status: Status, trailers: Metadata) {

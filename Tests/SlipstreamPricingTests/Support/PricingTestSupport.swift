@@ -29,7 +29,13 @@ final class TestClock: Sendable {
 /// tests.
 final class ManualFeed: QuoteFeed {
   let name = "manual"
-  private let state = Mutex<(wanted: [Set<Symbol>], deliver: (@Sendable (Quote) -> Void)?, waiters: [CheckedContinuation<Void, Never>])>(([], nil, []))
+  private struct State {
+    var wanted: [Set<Symbol>] = []
+    var deliver: (@Sendable (Quote) -> Void)?
+    var waiters: [CheckedContinuation<Void, Never>] = []
+    var wantedWaiters: [(Set<Symbol>, CheckedContinuation<Void, Never>)] = []
+  }
+  private let state = Mutex(State())
   private let supported: @Sendable (Symbol) -> FeedSymbolSupport
 
   init(support: @escaping @Sendable (Symbol) -> FeedSymbolSupport = { _ in .supported }) {
@@ -48,7 +54,27 @@ final class ManualFeed: QuoteFeed {
       return state.waiters
     }
     for waiter in waiters { waiter.resume() }
-    for await set in symbols { state.withLock { $0.wanted.append(set) } }
+    for await set in symbols {
+      let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        state.wanted.append(set)
+        let ready = state.wantedWaiters.filter { $0.0 == set }.map(\.1)
+        state.wantedWaiters.removeAll { $0.0 == set }
+        return ready
+      }
+      for waiter in ready { waiter.resume() }
+    }
+  }
+
+  /// Waits until the service has told the feed to want exactly `expected`.
+  func waitUntilWanted(_ expected: Set<Symbol>) async {
+    await withCheckedContinuation { continuation in
+      let ready = state.withLock { state in
+        if state.wanted.last == expected { return true }
+        state.wantedWaiters.append((expected, continuation))
+        return false
+      }
+      if ready { continuation.resume() }
+    }
   }
 
   /// Waits until the service runs the feed.
