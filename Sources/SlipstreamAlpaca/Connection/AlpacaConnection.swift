@@ -53,7 +53,7 @@ package final class AlpacaConnection: Sendable {
             }
             let upgrader = NIOTypedWebSocketClientUpgrader<Bool>(
               maxFrameSize: maximumMessageSize,
-              enableAutomaticErrorHandling: true,
+              enableAutomaticErrorHandling: false,
               upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
                   try channel.pipeline.syncOperations.addHandlers([
@@ -71,11 +71,15 @@ package final class AlpacaConnection: Sendable {
             headers.add(name: "Host", value: endpoint.port == defaultPort ? hostText : "\(hostText):\(endpoint.port)")
             headers.add(name: "Content-Length", value: "0")
             let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: endpoint.path, headers: headers)
+            var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(
+              upgradeConfiguration: NIOTypedHTTPClientUpgradeConfiguration(
+                upgradeRequestHead: head, upgraders: [upgrader],
+                notUpgradingCompletionHandler: { channel in channel.eventLoop.makeSucceededFuture(false) }))
+            // The server's welcome often arrives in the same read as the 101 response: the
+            // bytes after the response head must go on to the websocket decoder.
+            pipeline.leftOverBytesStrategy = .forwardBytes
             let upgrade = try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
-              configuration: .init(
-                upgradeConfiguration: NIOTypedHTTPClientUpgradeConfiguration(
-                  upgradeRequestHead: head, upgraders: [upgrader],
-                  notUpgradingCompletionHandler: { channel in channel.eventLoop.makeSucceededFuture(false) })))
+              configuration: pipeline)
             return (channel, upgrade)
           }
         }
@@ -182,14 +186,27 @@ final class AlpacaFrameHandler: ChannelInboundHandler {
     }
   }
 
+  /// Protocol errors are answered here (not by NIO's automatic handler, which closes the
+  /// channel before this handler would learn why): a close frame with the matching code,
+  /// then the connection is closed.
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
-    if endReason == nil {
-      switch error {
-      case NIOWebSocketError.invalidFrameLength, NIOWebSocketFrameAggregator.Error.accumulatedFrameSizeIsTooLarge:
-        endReason = "the server sent a message larger than the limit of \(maximumMessageSize) bytes"
-      default:
-        endReason = "\(error)"
-      }
+    let code: WebSocketErrorCode?
+    switch error {
+    case NIOWebSocketError.invalidFrameLength, NIOWebSocketFrameAggregator.Error.accumulatedFrameSizeIsTooLarge:
+      code = .messageTooLarge
+      endReason = endReason ?? "the server sent a message larger than the limit of \(maximumMessageSize) bytes"
+    case is NIOWebSocketError, is NIOWebSocketFrameAggregator.Error:
+      code = .protocolError
+      endReason = endReason ?? "the server broke the websocket protocol: \(error)"
+    default:
+      code = nil
+      endReason = endReason ?? "\(error)"
+    }
+    if let code, context.channel.isActive {
+      var data = ByteBuffer()
+      data.write(webSocketErrorCode: code)
+      let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: data)
+      context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
     }
     context.close(promise: nil)
   }

@@ -1,0 +1,248 @@
+import SlipstreamAlpaca
+import SlipstreamDomain
+import Testing
+
+/// The stream against the stand-in server (python/alpaca_standin.py), which follows Alpaca's
+/// documented protocol.
+@Suite("Alpaca stream against the stand-in", .enabled(if: StandIn.available))
+struct AlpacaMarketDataStreamTests {
+  static let receiveTime = Timestamp(nanosecondsSinceEpoch: 7)
+  /// 2024-03-05T15:04:05Z.
+  static let eventSeconds: Int64 = 1_709_651_045
+
+  private func makeStream(
+    _ standIn: StandIn, key: String = "key", secret: String = "secret",
+    configure: (inout AlpacaStreamConfiguration) -> Void = { _ in }
+  ) throws -> AlpacaMarketDataStream {
+    var configuration = try AlpacaStreamConfiguration(url: standIn.url, keyID: key, secret: secret)
+    configuration.reconnect = .init(initial: .milliseconds(10), maximum: .milliseconds(100), maximumAttempts: 20)
+    configure(&configuration)
+    return try AlpacaMarketDataStream(configuration: configuration, clock: { Self.receiveTime })
+  }
+
+  private func quote(_ symbol: String, _ bid: Price, _ bidSize: Quantity, _ ask: Price, _ askSize: Quantity, nanos: Int64)
+    throws -> AlpacaStreamEvent
+  {
+    .quote(
+      Quote(
+        symbol: try Symbol(symbol), bid: bid, ask: ask, bidSize: bidSize, askSize: askSize,
+        eventTime: Timestamp(nanosecondsSinceEpoch: Self.eventSeconds * 1_000_000_000 + nanos),
+        receiveTime: Self.receiveTime))
+  }
+
+  @Test("connect, authenticate, subscribe three symbols and receive exact quotes")
+  func happyPath() async throws {
+    let standIn = try await StandIn.start(keys: ["key": "secret"])
+    defer { standIn.stop() }
+    let stream = try makeStream(standIn)
+    let events = EventCollector(stream.events)
+    try await stream.connect()
+    let subscription = try await stream.subscribe(quotes: ["AAPL", "msft", "BRK.B"])
+    #expect(subscription == AlpacaSubscription(quotes: ["AAPL", "MSFT", "BRK.B"]))
+
+    // One batched frame; IBM is not subscribed and is not sent.
+    try await standIn.command(
+      "quotes AAPL:123.45:2:123.47:1:2024-03-05T15:04:05.123456789Z IBM:1:1:2:2:2024-03-05T15:04:05Z "
+        + "MSFT:1e-3:100:0.0001:5e2:2024-03-05T15:04:05.5Z BRK.B:410:3:410.0100:4:2024-03-05T15:04:05Z")
+    #expect(try await events.next() == quote("AAPL", "123.45", 2, "123.47", 1, nanos: 123_456_789))
+    #expect(try await events.next() == quote("MSFT", "0.001", 100, "0.0001", 500, nanos: 500_000_000))
+    #expect(try await events.next() == quote("BRK.B", "410", 3, "410.01", 4, nanos: 0))
+    #expect(await stream.malformedMessageCount == 0)
+    #expect(await stream.subscription.quotes == ["AAPL", "MSFT", "BRK.B"])
+    await stream.close()
+    #expect(try await events.isFinished())
+  }
+
+  @Test("a wrong secret is Alpaca's 402 auth failed")
+  func authFailed() async throws {
+    let standIn = try await StandIn.start(keys: ["key": "secret"])
+    defer { standIn.stop() }
+    let stream = try makeStream(standIn, secret: "wrong")
+    await #expect(throws: AlpacaStreamError.server(code: .authFailed, message: "auth failed")) {
+      try await stream.connect()
+    }
+    await #expect(throws: AlpacaStreamError.notConnected) { try await stream.subscribe(quotes: ["AAPL"]) }
+    await stream.close()
+  }
+
+  @Test("a second session on the same key is Alpaca's 406 connection limit exceeded")
+  func connectionLimit() async throws {
+    let standIn = try await StandIn.start(keys: ["key": "secret"])
+    defer { standIn.stop() }
+    let first = try makeStream(standIn)
+    try await first.connect()
+    let second = try makeStream(standIn)
+    await #expect(throws: AlpacaStreamError.server(code: .connectionLimitExceeded, message: "connection limit exceeded")) {
+      try await second.connect()
+    }
+    // The first session is unaffected.
+    #expect(try await first.subscribe(quotes: ["AAPL"]).quotes == ["AAPL"])
+    #expect(try await standIn.command("sessions") == ["sessions 1"])
+    await second.close()
+    await first.close()
+  }
+
+  @Test("the 31st symbol is Alpaca's 405 symbol limit exceeded and leaves the subscription unchanged")
+  func symbolLimit() async throws {
+    let standIn = try await StandIn.start(keys: ["key": "secret"])
+    defer { standIn.stop() }
+    let stream = try makeStream(standIn)
+    try await stream.connect()
+    let thirty = Self.tickers(30)
+    #expect(try await stream.subscribe(quotes: thirty).quotes == thirty)
+    await #expect(throws: AlpacaStreamError.server(code: .symbolLimitExceeded, message: "symbol limit exceeded")) {
+      try await stream.subscribe(quotes: ["ZZZZ"])
+    }
+    #expect(await stream.subscription.quotes == thirty)
+    // The session goes on: freeing one symbol makes room.
+    _ = try await stream.unsubscribe(quotes: [thirty[0]])
+    #expect(try await stream.subscribe(quotes: ["ZZZZ"]).quotes == Array(thirty.dropFirst()) + ["ZZZZ"])
+    await stream.close()
+  }
+
+  @Test("a request on a session the server no longer counts as authenticated is Alpaca's 401")
+  func notAuthenticated() async throws {
+    let standIn = try await StandIn.start(keys: ["key": "secret"])
+    defer { standIn.stop() }
+    let stream = try makeStream(standIn)
+    try await stream.connect()
+    try await standIn.command("unauth")
+    await #expect(throws: AlpacaStreamError.server(code: .notAuthenticated, message: "not authenticated")) {
+      try await stream.subscribe(quotes: ["AAPL"])
+    }
+    await stream.close()
+  }
+
+  @Test("after unsubscribe the symbol's quotes stop")
+  func unsubscribe() async throws {
+    let standIn = try await StandIn.start(keys: ["key": "secret"])
+    defer { standIn.stop() }
+    let stream = try makeStream(standIn)
+    let events = EventCollector(stream.events)
+    try await stream.connect()
+    _ = try await stream.subscribe(quotes: ["AAPL", "MSFT"])
+    #expect(try await stream.unsubscribe(quotes: ["MSFT"]).quotes == ["AAPL"])
+    try await standIn.command("quotes MSFT:1:1:2:1:2024-03-05T15:04:05Z")
+    try await standIn.command("quotes MSFT:1:1:2:1:2024-03-05T15:04:05Z AAPL:10:1:11:1:2024-03-05T15:04:05.000000001Z")
+    // Frames arrive in order: had MSFT's quotes been sent, they would come before this one.
+    #expect(try await events.next() == quote("AAPL", 10, 1, 11, 1, nanos: 1))
+    await stream.close()
+    #expect(try await events.isFinished())
+  }
+
+  @Test("when the server drops the connection the stream reconnects and resubscribes")
+  func reconnect() async throws {
+    let standIn = try await StandIn.start(keys: ["key": "secret"])
+    defer { standIn.stop() }
+    let stream = try makeStream(standIn)
+    let events = EventCollector(stream.events)
+    try await stream.connect()
+    _ = try await stream.subscribe(quotes: ["AAPL", "MSFT"])
+    try await standIn.command("drop")
+    guard case .disconnected(reason: .connectionLost) = try await events.next() else {
+      Issue.record("expected a disconnect first")
+      return
+    }
+    #expect(try await events.next() == .reconnected(AlpacaSubscription(quotes: ["AAPL", "MSFT"])))
+    #expect(try await standIn.command("sessions") == ["sessions 1"])
+    try await standIn.command("quotes MSFT:1.5:1:1.6:2:2024-03-05T15:04:05Z")
+    #expect(try await events.next() == quote("MSFT", "1.5", 1, "1.6", 2, nanos: 0))
+    #expect(try await stream.subscribe(quotes: ["IBM"]).quotes == ["AAPL", "MSFT", "IBM"])
+    await stream.close()
+  }
+
+  @Test("malformed messages are counted and reported, and the stream goes on")
+  func malformed() async throws {
+    let standIn = try await StandIn.start(keys: ["key": "secret"])
+    defer { standIn.stop() }
+    let stream = try makeStream(standIn)
+    let events = EventCollector(stream.events)
+    try await stream.connect()
+    _ = try await stream.subscribe(quotes: ["AAPL"])
+    try await standIn.command(
+      #"raw [{"T":"q","S":"AAPL","bp":"1.00","bs":1,"ap":1,"as":1,"t":"2024-03-05T15:04:05Z"},"#
+        + #"{"T":"q","S":"AAPL","bp":1,"bs":1,"ap":1.01,"as":1,"t":"2024-03-05T15:04:05Z"}]"#)
+    #expect(
+      try await events.next()
+        == .malformedMessage(AlpacaMessageError(messageType: "q", symbol: "AAPL", reason: "field 'bp' is a string, not a number")))
+    #expect(try await events.next() == quote("AAPL", 1, 1, "1.01", 1, nanos: 0))
+    try await standIn.command("raw garbage")
+    #expect(
+      try await events.next()
+        == .malformedMessage(AlpacaMessageError(messageType: nil, symbol: nil, reason: "invalid JSON at byte 0: unexpected character")))
+    #expect(await stream.malformedMessageCount == 2)
+    await stream.close()
+  }
+
+  @Test("a server error that answers no request is an event")
+  func unsolicitedError() async throws {
+    let standIn = try await StandIn.start(keys: ["key": "secret"])
+    defer { standIn.stop() }
+    let stream = try makeStream(standIn)
+    let events = EventCollector(stream.events)
+    try await stream.connect()
+    try await standIn.command("error 407 slow client")
+    #expect(try await events.next() == .error(.server(code: .slowClient, message: "slow client")))
+    await stream.close()
+  }
+
+  @Test("a message over the size limit ends the session, which is then re-established")
+  func messageSizeLimit() async throws {
+    let standIn = try await StandIn.start(keys: ["key": "secret"])
+    defer { standIn.stop() }
+    let stream = try makeStream(standIn) { $0.maximumMessageSize = 1024 }
+    let events = EventCollector(stream.events)
+    try await stream.connect()
+    _ = try await stream.subscribe(quotes: ["AAPL"])
+    try await standIn.command("raw [" + String(repeating: " ", count: 2048) + "]")
+    #expect(
+      try await events.next()
+        == .disconnected(reason: .connectionLost("the server sent a message larger than the limit of 1024 bytes")))
+    #expect(try await events.next() == .reconnected(AlpacaSubscription(quotes: ["AAPL"])))
+    await stream.close()
+  }
+
+  @Test("local checks: request size, symbols, state")
+  func localChecks() async throws {
+    let standIn = try await StandIn.start(keys: ["key": "secret"])
+    defer { standIn.stop() }
+    let stream = try makeStream(standIn) { $0.maximumSymbolsPerRequest = 5 }
+    await #expect(throws: AlpacaStreamError.notConnected) { try await stream.subscribe(quotes: ["AAPL"]) }
+    try await stream.connect()
+    try await stream.connect()  // already connected: no-op
+    await #expect(throws: AlpacaStreamError.tooManySymbols(count: 6, maximum: 5)) {
+      try await stream.subscribe(quotes: Self.tickers(6))
+    }
+    await #expect(throws: AlpacaStreamError.tooManySymbols(count: 0, maximum: 5)) { try await stream.subscribe(quotes: []) }
+    await #expect(throws: AlpacaStreamError.invalidSymbol("EUR/USD", .unrecognized(symbol: "EUR/USD"))) {
+      try await stream.subscribe(quotes: ["EUR/USD"])
+    }
+    await #expect(throws: AlpacaStreamError.invalidSymbol("", .empty)) { try await stream.unsubscribe(quotes: [""]) }
+    await stream.close()
+    await stream.close()  // idempotent
+    await #expect(throws: AlpacaStreamError.closed) { try await stream.subscribe(quotes: ["AAPL"]) }
+    await #expect(throws: AlpacaStreamError.closed) { try await stream.connect() }
+  }
+
+  @Test("nothing listening is a connect failure")
+  func connectFailure() async throws {
+    let configuration = try AlpacaStreamConfiguration(url: "ws://127.0.0.1:1/v2/iex", keyID: "k", secret: "s")
+    let stream = try AlpacaMarketDataStream(configuration: configuration)
+    do {
+      try await stream.connect()
+      Issue.record("connected to a port nothing listens on")
+    } catch {
+      guard case .connectFailed = error else {
+        Issue.record("expected connectFailed, got \(error)")
+        return
+      }
+    }
+    await stream.close()
+  }
+
+  /// `count` distinct equity tickers: AA, AB, …
+  static func tickers(_ count: Int) -> [String] {
+    let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return (0..<count).map { String([letters[$0 / 26], letters[$0 % 26]]) }
+  }
+}
