@@ -161,6 +161,8 @@ public actor AlpacaMarketDataStream {
       // close() ran meanwhile.
       throw .closed
     }
+    // A new session starts with no subscriptions (after giving up, the old ones are gone).
+    confirmed = AlpacaSubscription()
     state = .ready
     logger.info("Alpaca stream connected", metadata: ["endpoint": "\(configuration.endpoint)"])
   }

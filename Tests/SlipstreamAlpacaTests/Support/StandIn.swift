@@ -25,13 +25,16 @@ final class StandIn: Sendable {
   }()
 
   let port: Int
+  /// Whether it serves `wss://`.
+  let secure: Bool
   private let process: Process
   private let stdin: FileHandle
   /// Stdout lines, read on a thread of its own (a blocking read must not hold one of the
   /// cooperative pool's threads).
   private let lines: Mailbox<String>
 
-  private init(process: Process, stdin: FileHandle, lines: Mailbox<String>, port: Int) {
+  private init(process: Process, stdin: FileHandle, lines: Mailbox<String>, port: Int, secure: Bool) {
+    self.secure = secure
     self.process = process
     self.stdin = stdin
     self.lines = lines
@@ -42,12 +45,16 @@ final class StandIn: Sendable {
   /// - Parameters:
   ///   - keys: accepted `key → secret` pairs.
   ///   - symbolLimit: quote symbols a session may hold (Alpaca's free plan: 30).
-  static func start(keys: [String: String], symbolLimit: Int = 30) async throws -> StandIn {
+  ///   - tls: certificate and key files: serve `wss://` instead of `ws://`.
+  static func start(keys: [String: String], symbolLimit: Int = 30, tls: (certificate: String, privateKey: String)? = nil)
+    async throws -> StandIn
+  {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments =
       ["python3", script, "--symbol-limit", "\(symbolLimit)", "--lifetime", "60"]
       + keys.sorted(by: { $0.key < $1.key }).flatMap { ["--key", "\($0.key):\($0.value)"] }
+      + (tls.map { ["--tls-cert", $0.certificate, "--tls-key", $0.privateKey] } ?? [])
     let input = Pipe()
     let output = Pipe()
     process.standardInput = input
@@ -74,11 +81,11 @@ final class StandIn: Sendable {
       process.terminate()
       throw Failure(description: "the stand-in did not print its port (got \(first ?? "end of output"))")
     }
-    return StandIn(process: process, stdin: input.fileHandleForWriting, lines: lines, port: port)
+    return StandIn(process: process, stdin: input.fileHandleForWriting, lines: lines, port: port, secure: tls != nil)
   }
 
   /// The stream URL of the stand-in's IEX feed.
-  var url: String { "ws://127.0.0.1:\(port)/v2/iex" }
+  var url: String { secure ? "wss://localhost:\(port)/v2/iex" : "ws://127.0.0.1:\(port)/v2/iex" }
 
   /// Sends a command and waits for its acknowledgement; returns the lines printed before it.
   @discardableResult

@@ -25,15 +25,21 @@ stdout once done (its frames are written by then):
 - drop                           abort every session's TCP connection (no close frame)
 - unauth                         forget every session's authentication (the next action gets 401)
 - sessions                       print "sessions N" (authenticated sessions)
+- revoke KEY                     stop accepting KEY (later auths with it get 402)
+- mute                           send no welcome to sessions that connect from now on
+
+With --tls-cert and --tls-key it serves wss:// (ALPN http/1.1).
 
 The first line on stdout is "PORT <n>". Usage:
   python3 alpaca_standin.py --key KEY:SECRET [--key …] [--symbol-limit 30] [--auth-timeout 10]
+                            [--tls-cert PEM --tls-key PEM]
 """
 
 import argparse
 import asyncio
 import json
 import re
+import ssl
 import sys
 
 from websockets.asyncio.server import serve
@@ -65,6 +71,7 @@ class StandIn:
         self.auth_timeout = auth_timeout
         self.sessions = []  # every open session, in connection order
         self.active_keys = {}  # key -> authenticated session
+        self.muted = False
 
     def authenticated(self):
         return [s for s in self.sessions if s.key is not None]
@@ -73,7 +80,8 @@ class StandIn:
         session = Session(connection)
         self.sessions.append(session)
         try:
-            await connection.send(json.dumps([{"T": "success", "msg": "connected"}], separators=(",", ":")))
+            if not self.muted:
+                await connection.send(json.dumps([{"T": "success", "msg": "connected"}], separators=(",", ":")))
             timer = asyncio.get_running_loop().call_later(self.auth_timeout, self.expire, session)
             try:
                 async for message in connection:
@@ -191,6 +199,10 @@ class StandIn:
                 if session.key is not None and self.active_keys.get(session.key) is session:
                     del self.active_keys[session.key]
                 session.key = None
+        elif name == "revoke":
+            self.keys.pop(rest, None)
+        elif name == "mute":
+            self.muted = True
         elif name == "sessions":
             print(f"sessions {len(self.authenticated())}", flush=True)
         else:
@@ -232,11 +244,18 @@ async def main():
     parser.add_argument("--key", action="append", default=[], help="KEY:SECRET accepted by auth")
     parser.add_argument("--symbol-limit", type=int, default=30)
     parser.add_argument("--auth-timeout", type=float, default=10.0)
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
     parser.add_argument("--lifetime", type=float, default=120.0, help="exit after this many seconds")
     args = parser.parse_args()
     keys = dict(pair.split(":", 1) for pair in args.key)
     stand_in = StandIn(keys, args.symbol_limit, args.auth_timeout)
-    async with serve(stand_in.handle, "127.0.0.1", 0, compression=None, ping_interval=None) as server:
+    context = None
+    if args.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        context.set_alpn_protocols(["http/1.1"])
+    async with serve(stand_in.handle, "127.0.0.1", 0, ssl=context, compression=None, ping_interval=None) as server:
         port = server.sockets[0].getsockname()[1]
         print(f"PORT {port}", flush=True)
         try:
