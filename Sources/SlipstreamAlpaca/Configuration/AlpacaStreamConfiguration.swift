@@ -8,7 +8,7 @@ import SlipstreamTLS
 /// let configuration = try AlpacaStreamConfiguration(
 ///   url: AlpacaStreamConfiguration.iexURL, keyID: key, secret: secret)
 /// ```
-public struct AlpacaStreamConfiguration: Sendable, Hashable {
+public struct AlpacaStreamConfiguration: Sendable, Hashable, CustomStringConvertible {
   /// The free plan's feed (IEX), one connection and 30 quote symbols.
   public static let iexURL = "wss://stream.data.alpaca.markets/v2/iex"
   /// The consolidated feed (SIP), paid plans.
@@ -165,6 +165,11 @@ public struct AlpacaStreamConfiguration: Sendable, Hashable {
     tls.applicationProtocols = ["http/1.1"]
     tls.requireALPN = false
     return tls
+  }
+
+  /// The endpoint and key id; the secret is never shown.
+  public var description: String {
+    "AlpacaStreamConfiguration(\(endpoint), key id \(keyID), secret redacted)"
   }
 
   /// Checks the limits.

@@ -29,7 +29,8 @@ import SlipstreamTLS
 /// for await event in stream.events { if case .quote(let quote) = event { … } }
 /// ```
 ///
-/// ``events`` has one consumer; it finishes after ``close()``.
+/// ``events`` has one consumer; it finishes after ``close()``. Call ``close()`` when done: an
+/// open session keeps the stream alive.
 public actor AlpacaMarketDataStream {
   /// Events: quotes, malformed messages, unsolicited errors, disconnects and reconnects.
   public nonisolated let events: AsyncStream<AlpacaStreamEvent>
@@ -133,6 +134,8 @@ public actor AlpacaMarketDataStream {
   public var droppedEventCount: Int { droppedCount }
   /// The subscription the server last confirmed.
   public var subscription: AlpacaSubscription { confirmed }
+  /// Whether a session is up and authenticated (false while reconnecting).
+  public var isConnected: Bool { state == .ready }
 
   // MARK: - Connecting
 
@@ -210,7 +213,9 @@ public actor AlpacaMarketDataStream {
 
   /// Adds quote subscriptions for `symbols` and returns the server's whole confirmed
   /// subscription.
-  /// - Parameter symbols: equity tickers (`AAPL`, `BRK.B`); lowercase is uppercased.
+  /// - Parameter symbols: equity tickers (`AAPL`, `BRK.B`); lowercase is uppercased. The `*`
+  ///   wildcard and the test stream's `FAKEPACA` are refused: quotes must map to the
+  ///   domain's ``Symbol``.
   /// - Throws: ``AlpacaStreamError/server(code:message:)`` (405 symbol limit exceeded — the
   ///   subscription is then unchanged —, 400, 401, 410), ``AlpacaStreamError/tooManySymbols(count:maximum:)``,
   ///   ``AlpacaStreamError/invalidSymbol(_:_:)``, ``AlpacaStreamError/notConnected`` (also
@@ -379,8 +384,9 @@ public actor AlpacaMarketDataStream {
       _ = resolve(.subscription, with: .success(message))
     case .error(let code, let text):
       let error = AlpacaStreamError.server(code: code, message: text)
-      // Control replies come in order: an error answers the oldest outstanding request.
-      if !resolve(nil, with: .failure(error)) {
+      // Control replies come in order: an error answers the oldest outstanding request,
+      // except 407 slow client, which the server sends on its own.
+      if code == .slowClient || !resolve(nil, with: .failure(error)) {
         logger.warning("Alpaca stream error", metadata: ["code": "\(code)", "message": "\(text)"])
         emit(.error(error))
       }

@@ -73,3 +73,13 @@ struct AlpacaStreamConfigurationTests {
     #expect(AlpacaStreamConfiguration.Backoff().delay(forAttempt: attempt) == .milliseconds(milliseconds))
   }
 }
+
+@Suite("Alpaca stream configuration text")
+struct AlpacaStreamConfigurationTextTests {
+  @Test("the description never shows the secret")
+  func redacted() throws {
+    let configuration = try AlpacaStreamConfiguration(url: "ws://127.0.0.1:9/v2/iex", keyID: "PKTEST", secret: "s3cr3t")
+    #expect(configuration.description == "AlpacaStreamConfiguration(ws://127.0.0.1:9/v2/iex, key id PKTEST, secret redacted)")
+    #expect(!"\(configuration)".contains("s3cr3t"))
+  }
+}

@@ -228,7 +228,10 @@ struct AlpacaMarketDataStreamTests {
 
   @Test("a server error that answers no request is an event")
   func unsolicitedError() async throws {
-    try await Self.withSession { standIn, _, events in
+    try await Self.withSession { standIn, stream, events in
+      #expect(await stream.isConnected)
+      try await standIn.command("error 500 internal error")
+      #expect(try await events.next() == .error(.server(code: .internalError, message: "internal error")))
       try await standIn.command("error 407 slow client")
       #expect(try await events.next() == .error(.server(code: .slowClient, message: "slow client")))
     }

@@ -44,6 +44,7 @@ import sys
 
 from websockets.asyncio.server import serve
 from websockets.exceptions import ConnectionClosed
+from websockets.protocol import State
 
 CHANNELS = ["trades", "quotes", "bars", "updatedBars", "dailyBars", "statuses", "lulds", "corrections", "cancelErrors"]
 LIMITED_CHANNELS = {"trades", "quotes"}
@@ -140,7 +141,10 @@ class StandIn:
         if self.keys.get(key) != secret:
             await session.connection.send(error(402, "auth failed"))
             return
-        if key in self.active_keys:
+        holder = self.active_keys.get(key)
+        # A session whose close has been received no longer counts, even if its handler has
+        # not finished yet.
+        if holder is not None and holder.connection.state is State.OPEN:
             await self.refuse(session, 406, "connection limit exceeded")
             return
         session.key = key
