@@ -51,26 +51,6 @@ public actor AlpacaMarketDataStream {
     case closed
   }
 
-  private enum ReplyKind: Equatable {
-    case welcome
-    case authentication
-    case subscription
-
-    var step: AlpacaStreamError.Step {
-      switch self {
-      case .welcome: return .welcome
-      case .authentication: return .authentication
-      case .subscription: return .subscription
-      }
-    }
-  }
-
-  private struct Waiter {
-    let id: Int
-    let kind: ReplyKind
-    let timer: Task<Void, Never>
-  }
-
   private let configuration: AlpacaStreamConfiguration
   private let clock: @Sendable () -> Timestamp
   private let group: any EventLoopGroup
@@ -82,13 +62,14 @@ public actor AlpacaMarketDataStream {
   private var connection: AlpacaConnection?
   /// Identifies the current session; events of older sessions are ignored.
   private var generation = 0
-  /// Outstanding replies, oldest first.
-  private var waiters: [Waiter] = []
+  /// Outstanding requests, matched to the server's replies.
+  private var replies = AlpacaReplyQueue()
+  /// Each outstanding request's time limit, by request id.
+  private var timers: [Int: Task<Void, Never>] = [:]
   /// Callers suspended on a reply, by waiter id.
   private var continuations: [Int: CheckedContinuation<AlpacaMessage, any Error>] = [:]
   /// Replies that arrived before their caller awaited them, by waiter id.
   private var results: [Int: Result<AlpacaMessage, AlpacaStreamError>] = [:]
-  private var nextWaiterID = 0
   private var reconnectTask: Task<Void, Never>?
   private var confirmed = AlpacaSubscription()
   private var malformedCount = 0
@@ -299,21 +280,19 @@ public actor AlpacaMarketDataStream {
 
   // MARK: - Replies
 
-  /// Registers a waiter for the next reply of `kind` (before the request is sent, so a fast
-  /// reply cannot be missed) and starts its time limit.
-  private func registerWaiter(_ kind: ReplyKind, timeout: Duration) -> Int {
-    nextWaiterID += 1
-    let id = nextWaiterID
-    let timer = Task {
+  /// Registers a request waiting for a reply of `kind` (before the request is sent, so a
+  /// fast reply cannot be missed) and starts its time limit.
+  private func registerWaiter(_ kind: AlpacaReplyQueue.Kind, timeout: Duration) -> Int {
+    let id = replies.register(kind)
+    timers[id] = Task {
       try? await Task.sleep(for: timeout)
-      guard !Task.isCancelled else { return }
-      self.complete(id, with: .failure(.timedOut(step: kind.step, after: timeout)))
+      guard !Task.isCancelled, self.replies.remove(id) != nil else { return }
+      self.deliver(id, .failure(.timedOut(step: kind.step, after: timeout)))
     }
-    waiters.append(Waiter(id: id, kind: kind, timer: timer))
     return id
   }
 
-  /// Waits for the reply of waiter `id` (or returns it if it has arrived already).
+  /// Waits for the reply to request `id` (or returns it if it has arrived already).
   private func awaitReply(_ id: Int) async throws(AlpacaStreamError) -> AlpacaMessage {
     if let result = results.removeValue(forKey: id) {
       return try result.get()
@@ -329,10 +308,9 @@ public actor AlpacaMarketDataStream {
     }
   }
 
-  /// Ends waiter `id` with `result`, once.
-  private func complete(_ id: Int, with result: Result<AlpacaMessage, AlpacaStreamError>) {
-    guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
-    waiters.remove(at: index).timer.cancel()
+  /// Hands the reply to request `id` (already removed from ``replies``) to its caller.
+  private func deliver(_ id: Int, _ result: Result<AlpacaMessage, AlpacaStreamError>) {
+    timers.removeValue(forKey: id)?.cancel()
     if let continuation = continuations.removeValue(forKey: id) {
       continuation.resume(with: result.mapError { $0 as any Error })
     } else {
@@ -341,16 +319,9 @@ public actor AlpacaMarketDataStream {
   }
 
   private func failWaiters(_ error: AlpacaStreamError) {
-    for waiter in waiters {
-      complete(waiter.id, with: .failure(error))
+    for id in replies.removeAll() {
+      deliver(id, .failure(error))
     }
-  }
-
-  /// Resolves the oldest waiter of `kind` (any kind if nil); false if none waits.
-  private func resolve(_ kind: ReplyKind?, with result: Result<AlpacaMessage, AlpacaStreamError>) -> Bool {
-    guard let waiter = waiters.first(where: { kind == nil || $0.kind == kind }) else { return false }
-    complete(waiter.id, with: result)
-    return true
   }
 
   // MARK: - Incoming
@@ -375,23 +346,16 @@ public actor AlpacaMarketDataStream {
       malformedCount += 1
       logger.warning("malformed Alpaca message", metadata: ["error": "\(error)"])
       emit(.malformedMessage(error))
-    case .connected:
-      _ = resolve(.welcome, with: .success(message))
-    case .authenticated:
-      _ = resolve(.authentication, with: .success(message))
-    case .subscription(let subscription):
-      confirmed = subscription
-      _ = resolve(.subscription, with: .success(message))
-    case .error(let code, let text):
-      let error = AlpacaStreamError.server(code: code, message: text)
-      // Control replies come in order: an error answers the oldest outstanding request,
-      // except 407 slow client, which the server sends on its own.
-      if code == .slowClient || !resolve(nil, with: .failure(error)) {
-        logger.warning("Alpaca stream error", metadata: ["code": "\(code)", "message": "\(text)"])
-        emit(.error(error))
+    case .connected, .authenticated, .subscription, .error, .success, .other:
+      if case .subscription(let subscription) = message {
+        confirmed = subscription
       }
-    case .success, .other:
-      break
+      if let (id, reply) = replies.match(message) {
+        deliver(id, reply)
+      } else if case .error(let code, let text) = message {
+        logger.warning("Alpaca stream error", metadata: ["code": "\(code)", "message": "\(text)"])
+        emit(.error(.server(code: code, message: text)))
+      }
     }
   }
 
