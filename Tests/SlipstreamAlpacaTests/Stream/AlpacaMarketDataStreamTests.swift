@@ -191,6 +191,46 @@ struct AlpacaMarketDataStreamTests {
     }
   }
 
+  @Test("resubscribing after a reconnect stays within the per-request symbol limit")
+  func reconnectInChunks() async throws {
+    try await Self.withSession(configure: { $0.maximumSymbolsPerRequest = 2 }) { standIn, stream, events in
+      _ = try await stream.subscribe(quotes: ["AAPL", "MSFT"])
+      _ = try await stream.subscribe(quotes: ["IBM", "ORCL"])
+      _ = try await stream.subscribe(quotes: ["TSLA"])
+      try await standIn.command("drop")
+      guard case .disconnected = try await events.next() else {
+        Issue.record("expected a disconnect first")
+        return
+      }
+      #expect(try await events.next() == .reconnected(AlpacaSubscription(quotes: ["AAPL", "MSFT", "IBM", "ORCL", "TSLA"])))
+      // The new session was resubscribed with requests of at most two symbols.
+      #expect(try await standIn.command("requests") == ["requests 2,2,1"])
+    }
+  }
+
+  @Test("a close frame from the server is a disconnect with its code, then a reconnect")
+  func serverClose() async throws {
+    try await Self.withSession { standIn, stream, events in
+      _ = try await stream.subscribe(quotes: ["AAPL"])
+      try await standIn.command("close 1001 going away")
+      #expect(
+        try await events.next()
+          == .disconnected(reason: .connectionLost("the server closed the websocket (goingAway, 'going away')")))
+      #expect(try await events.next() == .reconnected(AlpacaSubscription(quotes: ["AAPL"])))
+    }
+  }
+
+  @Test("fragmented messages are reassembled, and pings are answered")
+  func fragmentsAndPings() async throws {
+    try await Self.withSession { standIn, stream, events in
+      _ = try await stream.subscribe(quotes: ["AAPL"])
+      try await standIn.command(
+        #"fragments 4 [{"T":"q","S":"AAPL","bp":187.5,"bs":3,"ap":187.52,"as":9,"t":"2024-03-05T15:04:05.25Z"}]"#)
+      #expect(try await events.next() == Self.quote("AAPL", "187.5", 3, "187.52", 9, nanos: 250_000_000))
+      #expect(try await standIn.command("ping") == ["pong"])
+    }
+  }
+
   @Test("reconnection gives up on an error retrying cannot fix (402 after the key was revoked)")
   func reconnectGivesUp() async throws {
     try await Self.withSession { standIn, stream, events in

@@ -25,8 +25,14 @@ stdout once done (its frames are written by then):
 - drop                           abort every session's TCP connection (no close frame)
 - unauth                         forget every session's authentication (the next action gets 401)
 - sessions                       print "sessions N" (authenticated sessions)
+- requests                       print "requests N,M,…": the symbol counts of each subscribe
+                                 and unsubscribe every authenticated session has sent
 - revoke KEY                     stop accepting KEY (later auths with it get 402)
 - mute                           send no welcome to sessions that connect from now on
+- fragments N TEXT               TEXT as one message in N websocket fragments, to every
+                                 authenticated session
+- ping                           ping every authenticated session, print "pong" for each answer
+- close CODE REASON              close every session with a websocket close frame
 
 With --tls-cert and --tls-key it serves wss:// (ALPN http/1.1).
 
@@ -60,6 +66,7 @@ class Session:
         self.connection = connection
         self.key = None
         self.subscriptions = {channel: [] for channel in CHANNELS}
+        self.request_sizes = []
 
     def subscription_message(self):
         return json.dumps([{"T": "subscription", **self.subscriptions}], separators=(",", ":"))
@@ -157,6 +164,7 @@ class StandIn:
             await send(error(401, "not authenticated"))
             return
         changes = {}
+        session.request_sizes.append(sum(len(v) for k, v in request.items() if k != "action" and isinstance(v, list)))
         for channel, symbols in request.items():
             if channel == "action":
                 continue
@@ -207,6 +215,25 @@ class StandIn:
             self.keys.pop(rest, None)
         elif name == "mute":
             self.muted = True
+        elif name == "fragments":
+            count, _, text = rest.partition(" ")
+            size = -(-len(text) // int(count))
+            pieces = [text[i : i + size] for i in range(0, len(text), size)]
+            for session in self.authenticated():
+                await self.send_quietly(session, pieces)
+        elif name == "ping":
+            for session in self.authenticated():
+                waiter = await session.connection.ping()
+                await asyncio.wait_for(waiter, timeout=5)
+                print("pong", flush=True)
+        elif name == "close":
+            code, _, reason = rest.partition(" ")
+            for session in list(self.sessions):
+                self.forget(session)
+                await session.connection.close(int(code), reason)
+        elif name == "requests":
+            for session in self.authenticated():
+                print("requests " + ",".join(str(n) for n in session.request_sizes), flush=True)
         elif name == "sessions":
             print(f"sessions {len(self.authenticated())}", flush=True)
         else:
