@@ -302,7 +302,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SlipstreamAlpacaTests",
-      dependencies: ["SlipstreamAlpaca", "SlipstreamDomain"],
+      dependencies: ["SlipstreamAlpaca", "SlipstreamDomain", "SlipstreamTLS"],
       // The Alpaca stand-in server is run by the tests with python3, not built or bundled.
       exclude: ["python"],
       swiftSettings: swiftSettings
