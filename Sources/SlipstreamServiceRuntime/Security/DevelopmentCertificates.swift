@@ -43,7 +43,7 @@ public struct DevelopmentCertificates: Sendable, Hashable {
         attributes: [.posixPermissions: 0o700]
       )
     } catch {
-      throw ConfigurationError("development certificates: cannot create \(directory): \(reason(error))")
+      throw ConfigurationError("development certificates: cannot create \(directory): \(whyNotCreated(directory, error))")
     }
     let lock = try FileLock(path: directory + "/.lock")
     defer { lock.unlock() }
@@ -125,6 +125,23 @@ public struct DevelopmentCertificates: Sendable, Hashable {
     var v6 = in6_addr()
     return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
   }
+}
+
+/// Why a directory could not be made: the nearest existing ancestor is a file, or not
+/// writable (Foundation's own messages here are error numbers).
+private func whyNotCreated(_ directory: String, _ error: any Error) -> String {
+  var ancestor = (directory as NSString).deletingLastPathComponent
+  while !ancestor.isEmpty, ancestor != "/", !FileManager.default.fileExists(atPath: ancestor) {
+    ancestor = (ancestor as NSString).deletingLastPathComponent
+  }
+  var isDirectory: ObjCBool = false
+  if FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory), !isDirectory.boolValue {
+    return "\(ancestor) is not a directory"
+  }
+  if !FileManager.default.isWritableFile(atPath: ancestor.isEmpty ? "." : ancestor) {
+    return "permission denied in \(ancestor)"
+  }
+  return reason(error)
 }
 
 /// The reason part of a Foundation file error ("No such file or directory").
