@@ -219,27 +219,30 @@ public final class ServiceRuntime: Sendable {
   }
 
   /// Starts everything, prints the one "listening on" line to standard output, and runs
-  /// until SIGTERM or SIGINT, then shuts down gracefully (health NOT_SERVING, GOAWAY,
-  /// in-flight calls finish) and returns.
+  /// until SIGTERM or SIGINT (or until a background service returns), then shuts down
+  /// gracefully (health NOT_SERVING, GOAWAY, in-flight calls finish) and returns.
   ///
   /// - Parameters:
   ///   - services: The gRPC services.
   ///   - interceptors: Server interceptors, outermost first.
-  ///   - background: Other services run alongside.
+  ///   - background: Other services run alongside; one returning shuts the group down.
+  ///   - shutdownSignals: Signals that start a graceful shutdown.
+  ///   - announceTo: Where the "listening on" line goes (standard output).
   /// - Throws: When starting fails or a service fails.
   public func run(
     services: [any RPCService],
     interceptors: [any ServerInterceptor] = [],
-    background: [any Service] = []
+    background: [any Service] = [],
+    shutdownSignals: [UnixSignal] = [.sigterm, .sigint],
+    announceTo output: LogOutput = .standardOutput
   ) async throws {
     let running = try await start(
       services: services,
       interceptors: interceptors,
       background: background,
-      shutdownSignals: [.sigterm, .sigint]
+      shutdownSignals: shutdownSignals
     )
-    // One unbuffered write: scripts wait for this line to learn the port.
-    writeAll(running.announcement + "\n", to: 1)
+    output.write(running.announcement + "\n")
     logger.info("started", metadata: ["port": "\(running.port)"])
     try await running.wait()
     logger.info("stopped")

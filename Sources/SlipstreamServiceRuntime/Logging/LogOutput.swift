@@ -12,6 +12,10 @@ public struct LogOutput: Sendable {
   /// Standard error, one `write(2)` per line so lines from many threads do not interleave.
   public static let standardError = LogOutput { line in writeAll(line, to: 2) }
 
+  /// Standard output, unbuffered: one `write(2)` per line, so a script reading the
+  /// "listening on" line gets it at once.
+  public static let standardOutput = LogOutput { line in writeAll(line, to: 1) }
+
   func write(_ line: String) { writeLine(line) }
 }
 

@@ -109,6 +109,16 @@ struct ServiceConfigurationTests {
     #expect(configuration.server.metricsPort == .port(9999))
   }
 
+  @Test func environmentMaySetAWholeObjectAsJSON() throws {
+    let fixture = try ConfigurationFixture()
+    let configuration = try fixture.load(environment: ["SERVER__TLS": #"{"cert": "\#(fixture.cert)", "key": "\#(fixture.key)"}"#])
+    #expect(configuration.server.transport == .tls(TLSFiles(certificate: fixture.cert, privateKey: fixture.key)))
+    #expect(
+      fixture.error(environment: ["SERVER__TLS": #"{"crt": "x"}"#])
+        == "environment SERVER__TLS: unknown key server.tls.crt (known keys: server.tls.cert, server.tls.key, server.tls.ca)"
+    )
+  }
+
   @Test func noPlaintextFlagOverridesFilePlaintext() throws {
     let fixture = try ConfigurationFixture(file: #"{"server": {"plaintext": true}}"#)
     #expect(try fixture.load().server.transport == .plaintext)

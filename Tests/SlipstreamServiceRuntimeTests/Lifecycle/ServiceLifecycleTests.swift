@@ -78,6 +78,19 @@ struct ServiceLifecycleTests {
     }
   }
 
+  @Test func developmentTLSIsAnnouncedAndServesMutualTLS() async throws {
+    let state = try TemporaryDirectory()
+    let configuration = try ConfigurationFixture().load(["--port", "0", "--metrics-port", "off", "--state-dir", state.path])
+    let runtime = try ServiceRuntime(configuration: configuration, bootstrapProcess: false, logOutput: LineBuffer().output)
+    let running = try await runtime.start(services: [RuntimeTestService()])
+    #expect(
+      running.announcement
+        == "test-service listening on 127.0.0.1:\(running.port) (TLS, mutual; dev certificates in \(state.path)/dev-pki) metrics off"
+    )
+    #expect(try await check(running.port, security: runtime.clientSecurity()) == .serving)
+    try await running.shutdown()
+  }
+
   @Test func metricsOffMeansNoEndpoint() async throws {
     let running = try await runtime(["--metrics-port", "off"]).start(services: [])
     #expect(running.metricsPort == nil)
@@ -138,5 +151,49 @@ struct ServiceLifecycleTests {
     waiter.cancel()
     _ = await waiter.result
     #expect(running.health.status(forService: "") == .notServing)
+  }
+}
+
+/// A background service that, once the announcement names the port, checks health over
+/// the network and returns: that shuts the whole group down.
+final class CheckThenFinish: Service, Sendable {
+  let announced = Signal()
+  let line = Mutex<String?>(nil)
+  let status = Mutex<HealthStatusStore.Status?>(nil)
+
+  func run() async throws {
+    await announced.wait()
+    let text = try #require(line.withLock { $0 })
+    let port = try #require(text.split(separator: " ").dropFirst(3).first.flatMap { $0.split(separator: ":").last }.flatMap { Int($0) })
+    let checked = try await withClient(port: port) { rpc in
+      try await Grpc_Health_V1_Health.Client(rpc).check(Grpc_Health_V1_HealthCheckRequest()).status
+    }
+    status.withLock { $0 = checked }
+  }
+}
+
+@Suite("Lifecycle: run")
+struct ServiceRunTests {
+  @Test func runAnnouncesOneLineServesAndReturnsAfterGracefulShutdown() async throws {
+    let configuration = try ConfigurationFixture().load(["--plaintext", "--port", "0", "--metrics-port", "off"])
+    let log = LineBuffer()
+    let runtime = try ServiceRuntime(configuration: configuration, bootstrapProcess: false, logOutput: log.output)
+    let lines = Mutex<[String]>([])
+    let finisher = CheckThenFinish()
+    let output = LogOutput { line in
+      lines.withLock { $0.append(line) }
+      finisher.line.withLock { $0 = line }
+      finisher.announced.fire()
+    }
+    try await withFailureGuard {
+      try await runtime.run(services: [RuntimeTestService()], background: [finisher], shutdownSignals: [], announceTo: output)
+    }
+    let announcement = try #require(lines.withLock { $0 }.first)
+    #expect(lines.withLock { $0.count } == 1)
+    #expect(announcement.hasPrefix("test-service listening on 127.0.0.1:"))
+    #expect(announcement.hasSuffix(" (plaintext h2c) metrics off\n"))
+    #expect(finisher.status.withLock { $0 } == .serving)
+    #expect(log.lines.contains { $0.contains(" info test-service[test-service] started port=") })
+    #expect(log.lines.last?.contains(" info test-service[test-service] stopped") == true)
   }
 }
