@@ -147,7 +147,8 @@ public final class ServiceRuntime: Sendable {
   }
 
   /// Binds the gRPC server and the metrics endpoint and starts every service in a
-  /// `ServiceGroup`. Returns once the listeners are bound.
+  /// `ServiceGroup`. Returns once the listeners are bound and the group runs (its shutdown
+  /// signals are trapped from then on).
   ///
   /// - Parameters:
   ///   - services: The gRPC services (health is added).
@@ -195,7 +196,14 @@ public final class ServiceRuntime: Sendable {
       members.append(.init(service: MetricsEndpointService(endpoint: endpoint), serviceName: "metrics"))
     }
     members += background.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) }
-    members.append(.init(service: GRPCServerService(server: server), successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "grpc"))
+    let running = OneShotSignal()
+    members.append(
+      .init(
+        service: GRPCServerService(server: server, running: running),
+        successTerminationBehavior: .gracefullyShutdownGroup,
+        serviceName: "grpc"
+      )
+    )
     var groupConfiguration = ServiceGroupConfiguration(
       services: members,
       gracefulShutdownSignals: shutdownSignals,
@@ -209,12 +217,13 @@ public final class ServiceRuntime: Sendable {
       security: describeSecurity(),
       metricsPort: metricsPort
     )
-    return RunningService(
+    return await RunningService(
       server: server,
       port: port,
       metricsPort: metricsPort,
       announcement: announcement,
-      group: ServiceGroup(configuration: groupConfiguration)
+      group: ServiceGroup(configuration: groupConfiguration),
+      running: running
     )
   }
 

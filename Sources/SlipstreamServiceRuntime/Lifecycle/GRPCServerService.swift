@@ -8,12 +8,23 @@ public struct GRPCServerService: Service, CustomStringConvertible {
   /// The server run.
   public let server: GRPCServer
 
+  private let running: OneShotSignal?
+
   public init(server: GRPCServer) {
     self.server = server
+    self.running = nil
+  }
+
+  /// An adaptor that fires `running` once its group runs it (the group's signal handlers
+  /// are installed by then).
+  init(server: GRPCServer, running: OneShotSignal) {
+    self.server = server
+    self.running = running
   }
 
   public func run() async throws {
     if server.port == nil { try await server.start() }
+    running?.fire()
     // Cancellation ends the wait too; either way the server drains before returning.
     try? await gracefulShutdown()
     await server.shutdownGracefully()

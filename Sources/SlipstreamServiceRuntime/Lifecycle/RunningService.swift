@@ -17,13 +17,19 @@ public final class RunningService: Sendable {
   private let group: ServiceGroup
   private let task: Task<Void, any Error>
 
-  init(server: GRPCServer, port: Int, metricsPort: Int?, announcement: String, group: ServiceGroup) {
+  /// Starts running `group`; returns once it runs the server (so shutdown signals are
+  /// trapped) or has already ended.
+  init(server: GRPCServer, port: Int, metricsPort: Int?, announcement: String, group: ServiceGroup, running: OneShotSignal) async {
     self.server = server
     self.port = port
     self.metricsPort = metricsPort
     self.announcement = announcement
     self.group = group
-    self.task = Task { try await group.run() }
+    self.task = Task {
+      defer { running.fire() }
+      try await group.run()
+    }
+    await running.wait()
   }
 
   /// The server's health statuses.
