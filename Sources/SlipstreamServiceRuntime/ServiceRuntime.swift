@@ -159,7 +159,7 @@ public final class ServiceRuntime: Sendable {
   ///   - shutdownSignals: Signals that start a graceful shutdown (none for tests).
   ///   - serverConfiguration: Adjusts the gRPC server's configuration (limits, grace period).
   /// - Returns: A handle with the bound ports.
-  /// - Throws: When a listener cannot be bound or the TLS files are unusable.
+  /// - Throws: ``ServiceStartError`` when a listener cannot be bound or the TLS files are unusable.
   public func start(
     services: [any RPCService],
     interceptors: [any ServerInterceptor] = [],
@@ -179,15 +179,24 @@ public final class ServiceRuntime: Sendable {
     var metricsPort: Int?
     if case .port(let port) = settings.metricsPort {
       let made = MetricsEndpoint(host: settings.host, port: port, registry: metricsRegistry)
-      metricsPort = try await made.start()
+      do {
+        metricsPort = try await made.start()
+      } catch {
+        throw ServiceStartError.listening(
+          "metrics", host: settings.host, port: port, setting: "--metrics-port, server.metrics_port", error
+        )
+      }
       endpoint = made
     }
     let port: Int
     do {
       port = try await server.start()
+    } catch let error as TLSError {
+      await endpoint?.shutdown()
+      throw ServiceStartError("TLS: \(error)")
     } catch {
       await endpoint?.shutdown()
-      throw error
+      throw ServiceStartError.listening("gRPC", host: settings.host, port: settings.port, setting: "--port, server.port", error)
     }
     // Shutdown runs in reverse: the gRPC server drains first, then background services,
     // then the metrics endpoint (scrapable until the end).
@@ -237,7 +246,7 @@ public final class ServiceRuntime: Sendable {
   ///   - background: Other services run alongside; one returning shuts the group down.
   ///   - shutdownSignals: Signals that start a graceful shutdown.
   ///   - announceTo: Where the "listening on" line goes (standard output).
-  /// - Throws: When starting fails or a service fails.
+  /// - Throws: ``ServiceStartError`` when starting fails; what a service threw if one fails.
   public func run(
     services: [any RPCService],
     interceptors: [any ServerInterceptor] = [],

@@ -21,6 +21,7 @@ public final class MetricsEndpoint: Sendable {
   public let registry: PrometheusCollectorRegistry
   private let group: any EventLoopGroup
   private let listener = Mutex<(any Channel)?>(nil)
+  private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
 
   /// Creates an endpoint; nothing listens until ``start()``.
   /// - Parameters:
@@ -53,7 +54,8 @@ public final class MetricsEndpoint: Sendable {
       .serverChannelOption(.backlog, value: 64)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
       .childChannelInitializer { channel in
-        channel.eventLoop.makeCompletedFuture {
+        self.track(channel)
+        return channel.eventLoop.makeCompletedFuture {
           let limiter = RequestSizeLimiter(limit: Self.maximumRequestSize)
           try channel.pipeline.syncOperations.addHandler(limiter)
           try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
@@ -66,16 +68,23 @@ public final class MetricsEndpoint: Sendable {
     return channel.localAddress?.port ?? requestedPort
   }
 
-  /// Stops listening. Scrapes in progress finish; their connections close after.
+  /// Stops listening and closes every connection (a scrape in progress fails; Prometheus
+  /// retries on its next interval).
   public func shutdown() async {
     let channel = listener.withLock { $0 }
     try? await channel?.close()
+    for connection in connections.withLock({ Array($0.values) }) {
+      try? await connection.close()
+    }
   }
 
-  /// Waits until the listener closes.
-  func closed() async {
-    guard let channel = listener.withLock({ $0 }) else { return }
-    try? await channel.closeFuture.get()
+  /// Remembers an open connection until it closes.
+  private func track(_ channel: any Channel) {
+    let key = ObjectIdentifier(channel)
+    connections.withLock { $0[key] = channel }
+    channel.closeFuture.whenComplete { _ in
+      _ = self.connections.withLock { $0.removeValue(forKey: key) }
+    }
   }
 }
 

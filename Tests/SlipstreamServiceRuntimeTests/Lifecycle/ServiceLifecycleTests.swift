@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Prometheus
 import ServiceLifecycle
 import SlipstreamAPI
 import SlipstreamRPC
@@ -141,8 +142,35 @@ struct ServiceLifecycleTests {
     let blocker = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: .plaintext), services: [])
     let taken = try await blocker.start()
     let runtime = try runtime(["--port", String(taken)])
-    await #expect(throws: (any Error).self) { _ = try await runtime.start(services: []) }
+    await #expect(throws: ServiceStartError("cannot listen on 127.0.0.1:\(taken) for gRPC (--port, server.port): Address already in use")) {
+      _ = try await runtime.start(services: [])
+    }
     await blocker.shutdownGracefully()
+  }
+
+  @Test func aMetricsPortInUseFailsTheStart() async throws {
+    let blocker = MetricsEndpoint(host: "127.0.0.1", port: 0, registry: PrometheusCollectorRegistry())
+    let taken = try await blocker.start()
+    let runtime = try runtime(["--metrics-port", String(taken)])
+    await #expect(
+      throws: ServiceStartError("cannot listen on 127.0.0.1:\(taken) for metrics (--metrics-port, server.metrics_port): Address already in use")
+    ) {
+      _ = try await runtime.start(services: [])
+    }
+    await blocker.shutdown()
+  }
+
+  @Test func unusableCertificateFilesFailTheStart() async throws {
+    let fixture = try ConfigurationFixture()
+    let configuration = try fixture.load(["--tls-cert", fixture.cert, "--tls-key", fixture.key, "--port", "0", "--metrics-port", "off"])
+    let runtime = try ServiceRuntime(configuration: configuration, bootstrapProcess: false, logOutput: LineBuffer().output)
+    do {
+      _ = try await runtime.start(services: [])
+      Issue.record("started with a certificate file that is not PEM")
+    } catch let error as ServiceStartError {
+      #expect(error.message.hasPrefix("TLS: "))
+      #expect(error.message.contains(fixture.cert))
+    }
   }
 
   @Test func cancellingTheWaiterStopsTheServices() async throws {
