@@ -154,8 +154,9 @@ public final class ServiceRuntime: Sendable {
   ///   - services: The gRPC services (health is added).
   ///   - interceptors: Server interceptors, outermost first; a ``MetricsInterceptor`` runs
   ///     outside them.
-  ///   - background: Other services run alongside (feeds, workers); shut down after the
-  ///     gRPC server has drained.
+  ///   - background: Other services run alongside (feeds, workers; see ``BackgroundService``);
+  ///     shut down after the gRPC server has drained. One that returns leaves the service up;
+  ///     one that throws shuts everything down gracefully.
   ///   - shutdownSignals: Signals that start a graceful shutdown (none for tests).
   ///   - serverConfiguration: Adjusts the gRPC server's configuration (limits, grace period).
   /// - Returns: A handle with the bound ports.
@@ -204,7 +205,10 @@ public final class ServiceRuntime: Sendable {
     if let endpoint {
       members.append(.init(service: MetricsEndpointService(endpoint: endpoint), serviceName: "metrics"))
     }
-    members += background.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) }
+    // A background job that ends leaves the service up; one that fails takes it down gracefully.
+    members += background.map {
+      .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup)
+    }
     let running = OneShotSignal()
     members.append(
       .init(
@@ -237,13 +241,13 @@ public final class ServiceRuntime: Sendable {
   }
 
   /// Starts everything, prints the one "listening on" line to standard output, and runs
-  /// until SIGTERM or SIGINT (or until a background service returns), then shuts down
+  /// until SIGTERM or SIGINT (or until a background service fails), then shuts down
   /// gracefully (health NOT_SERVING, GOAWAY, in-flight calls finish) and returns.
   ///
   /// - Parameters:
   ///   - services: The gRPC services.
   ///   - interceptors: Server interceptors, outermost first.
-  ///   - background: Other services run alongside; one returning shuts the group down.
+  ///   - background: Other services run alongside; one throwing shuts the service down.
   ///   - shutdownSignals: Signals that start a graceful shutdown.
   ///   - announceTo: Where the "listening on" line goes (standard output).
   /// - Throws: ``ServiceStartError`` when starting fails; what a service threw if one fails.
@@ -262,7 +266,12 @@ public final class ServiceRuntime: Sendable {
     )
     output.write(running.announcement + "\n")
     logger.info("started", metadata: ["port": "\(running.port)"])
-    try await running.wait()
+    do {
+      try await running.wait()
+    } catch {
+      logger.error("stopped by a failure", metadata: ["error": "\(error)"])
+      throw error
+    }
     logger.info("stopped")
   }
 

@@ -24,7 +24,7 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
 }
 
 /// Where a configuration value came from.
-public enum ConfigurationSource: Sendable, Hashable, CustomStringConvertible {
+enum ConfigurationSource: Sendable, Hashable, CustomStringConvertible {
   /// The built-in default.
   case defaults
   /// The JSON config file at this path.
@@ -34,7 +34,7 @@ public enum ConfigurationSource: Sendable, Hashable, CustomStringConvertible {
   /// This command-line flag, e.g. `--port`.
   case flag(String)
 
-  public var description: String {
+  var description: String {
     switch self {
     case .defaults: "default"
     case .file(let path): "config \(path)"

@@ -138,6 +138,36 @@ struct ServiceLifecycleTests {
     #expect(background.sawServerStatus.withLock { $0 } == .notServing)
   }
 
+  @Test func backgroundJobIsCancelledAtShutdownWithoutFailing() async throws {
+    let (started, cancelled) = (Signal(), Signal())
+    let job = BackgroundService("feed") {
+      started.fire()
+      let never = Signal()
+      await withTaskCancellationHandler { await never.wait() } onCancel: { never.fire() }
+      cancelled.fire()
+      throw CancellationError()
+    }
+    let running = try await runtime().start(services: [], background: [job])
+    await started.wait()
+    try await running.shutdown()
+    await cancelled.wait()
+  }
+
+  @Test func backgroundJobThatEndsLeavesTheServiceUp() async throws {
+    let ended = Signal()
+    let running = try await runtime().start(services: [], background: [BackgroundService("once") { ended.fire() }])
+    await ended.wait()
+    #expect(try await check(running.port) == .serving)
+    try await running.shutdown()
+  }
+
+  @Test func backgroundJobThatFailsShutsTheServiceDown() async throws {
+    struct FeedLost: Error, Equatable {}
+    let running = try await runtime().start(services: [], background: [BackgroundService("feed") { throw FeedLost() }])
+    await #expect(throws: FeedLost()) { try await running.wait() }
+    #expect(running.health.status(forService: "") == .notServing)
+  }
+
   @Test func aPortInUseFailsTheStart() async throws {
     let blocker = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: .plaintext), services: [])
     let taken = try await blocker.start()
@@ -182,8 +212,10 @@ struct ServiceLifecycleTests {
   }
 }
 
+struct Finished: Error, Equatable {}
+
 /// A background service that, once the announcement names the port, checks health over
-/// the network and returns: that shuts the whole group down.
+/// the network and throws ``Finished``: that shuts the whole group down.
 final class CheckThenFinish: Service, Sendable {
   let announced = Signal()
   let line = Mutex<String?>(nil)
@@ -197,12 +229,13 @@ final class CheckThenFinish: Service, Sendable {
       try await Grpc_Health_V1_Health.Client(rpc).check(Grpc_Health_V1_HealthCheckRequest()).status
     }
     status.withLock { $0 = checked }
+    throw Finished()
   }
 }
 
 @Suite("Lifecycle: run")
 struct ServiceRunTests {
-  @Test func runAnnouncesOneLineServesAndReturnsAfterGracefulShutdown() async throws {
+  @Test func runAnnouncesOneLineServesAndShutsDownWhenABackgroundJobFails() async throws {
     let configuration = try ConfigurationFixture().load(["--plaintext", "--port", "0", "--metrics-port", "off"])
     let log = LineBuffer()
     let runtime = try ServiceRuntime(configuration: configuration, bootstrapProcess: false, logOutput: log.output)
@@ -213,8 +246,10 @@ struct ServiceRunTests {
       finisher.line.withLock { $0 = line }
       finisher.announced.fire()
     }
-    try await withFailureGuard {
-      try await runtime.run(services: [RuntimeTestService()], background: [finisher], shutdownSignals: [], announceTo: output)
+    await #expect(throws: Finished()) {
+      try await withFailureGuard {
+        try await runtime.run(services: [RuntimeTestService()], background: [finisher], shutdownSignals: [], announceTo: output)
+      }
     }
     let announcement = try #require(lines.withLock { $0 }.first)
     #expect(lines.withLock { $0.count } == 1)
@@ -222,6 +257,6 @@ struct ServiceRunTests {
     #expect(announcement.hasSuffix(" (plaintext h2c) metrics off\n"))
     #expect(finisher.status.withLock { $0 } == .serving)
     #expect(log.lines.contains { $0.contains(" info test-service[test-service] started port=") })
-    #expect(log.lines.last?.contains(" info test-service[test-service] stopped") == true)
+    #expect(log.lines.last?.contains(" error test-service[test-service] stopped by a failure error=Finished()") == true)
   }
 }

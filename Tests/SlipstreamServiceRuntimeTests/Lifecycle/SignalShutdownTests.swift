@@ -11,8 +11,11 @@ import Testing
 private let childMarker = "SLIPSTREAM_RUNTIME_SIGNAL_CHILD"
 private let isChild = ProcessInfo.processInfo.environment[childMarker] == "1"
 
-/// Returns when standard input closes: the child ends if the test that started it dies.
+/// Fails when standard input closes, which shuts the child down if the test that started
+/// it dies; ends quietly at graceful shutdown.
 struct StandardInputWatchdog: Service {
+  struct ParentGone: Error {}
+
   func run() async throws {
     let closed = Signal()
     Thread {
@@ -24,6 +27,7 @@ struct StandardInputWatchdog: Service {
     } onGracefulShutdown: {
       closed.fire()
     }
+    if !Task.isShuttingDownGracefully { throw ParentGone() }
   }
 }
 
