@@ -36,4 +36,10 @@ struct HelpTextTests {
     #expect(command.core.plaintext == true)
     #expect(command.csv == "q.csv")
   }
+
+  @Test func configurationErrorsArePrintedAsTheirMessage() {
+    let error = ConfigurationError("environment SERVER__PORT: port 70000 is out of range 0…65535")
+    #expect(ExampleServiceCommand.message(for: error) == "environment SERVER__PORT: port 70000 is out of range 0…65535")
+    #expect(ExampleServiceCommand.exitCode(for: error) == .failure)
+  }
 }
