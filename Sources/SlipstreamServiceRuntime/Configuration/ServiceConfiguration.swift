@@ -21,8 +21,9 @@ public struct ServiceConfiguration: Sendable {
   ///   - flags: The parsed core flags.
   ///   - defaults: Built-in defaults for host and ports.
   ///   - environment: Environment variables (`SERVER__PORT=6000`, `PRICING__CAPACITY=50`).
-  ///   - workingDirectory: Where relative paths (the default config file) are looked up;
-  ///     the process's current directory when nil.
+  ///   - workingDirectory: Where the config file (`--config` or the default) is looked up;
+  ///     the process's current directory when nil. Certificate paths and the state directory
+  ///     stay relative to the process's current directory.
   /// - Throws: ``ConfigurationError`` naming the source and key of the first problem.
   public static func load(
     service: String,
