@@ -297,7 +297,20 @@ let package = Package(
     ),
     .testTarget(
       name: "SlipstreamServiceRuntimeTests",
-      dependencies: ["SlipstreamServiceRuntime", "SlipstreamTransport", "SlipstreamTLS", "SlipstreamRPC"],
+      dependencies: [
+        "SlipstreamServiceRuntime",
+        "SlipstreamTransport",
+        "SlipstreamTLS",
+        "SlipstreamRPC",
+        "SlipstreamAPI",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(
