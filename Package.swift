@@ -315,7 +315,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SlipstreamAlpacaTests",
-      dependencies: ["SlipstreamAlpaca", "SlipstreamDomain", "SlipstreamTLS"],
+      dependencies: ["SlipstreamAlpaca", "SlipstreamDomain", "SlipstreamTLS", "SlipstreamPricing"],
       // The Alpaca stand-in server is run by the tests with python3, not built or bundled.
       exclude: ["python"],
       swiftSettings: swiftSettings

@@ -29,6 +29,8 @@ public struct CSVReplayError: Error, Sendable, Hashable, CustomStringConvertible
 /// The replay keeps the recorded gaps between quotes, divided by `speed` (1 = real time,
 /// 10 = ten times faster), or sends everything at once with `.asFastAsPossible`. Each quote
 /// keeps its recorded timestamp as its event time; only symbols the service wants are sent.
+/// The replay starts when the service first wants a symbol, so a file is not played out
+/// before anyone subscribes.
 public final class CSVReplayFeed: QuoteFeed {
   /// How fast to replay.
   public enum Speed: Sendable, Hashable {
@@ -135,6 +137,8 @@ public final class CSVReplayFeed: QuoteFeed {
 
   private func replay(wanted: WantedSymbols, deliver: @Sendable (Quote) -> Void) async throws {
     guard let first = rows.first else { return }
+    // The replay starts with the first subscription, so nothing is played to nobody.
+    await wanted.waitUntilAnyWanted()
     let clock = ContinuousClock()
     let start = clock.now
     for row in rows {
@@ -179,9 +183,43 @@ public final class CSVReplayFeed: QuoteFeed {
 
 /// The symbols a feed should send, updated by the service.
 final class WantedSymbols: Sendable {
-  private let symbols = Mutex<Set<Symbol>>([])
+  private struct State {
+    var symbols: Set<Symbol> = []
+    var waiters: [CheckedContinuation<Void, Never>] = []
+  }
 
-  func set(_ new: Set<Symbol>) { symbols.withLock { $0 = new } }
-  func contains(_ symbol: Symbol) -> Bool { symbols.withLock { $0.contains(symbol) } }
-  var all: Set<Symbol> { symbols.withLock { $0 } }
+  private let state = Mutex(State())
+
+  func set(_ new: Set<Symbol>) {
+    let waiters = state.withLock { state in
+      state.symbols = new
+      guard !new.isEmpty else { return [CheckedContinuation<Void, Never>]() }
+      defer { state.waiters = [] }
+      return state.waiters
+    }
+    for waiter in waiters { waiter.resume() }
+  }
+
+  func contains(_ symbol: Symbol) -> Bool { state.withLock { $0.symbols.contains(symbol) } }
+  var all: Set<Symbol> { state.withLock { $0.symbols } }
+
+  /// Returns once at least one symbol is wanted, or when the task is cancelled.
+  func waitUntilAnyWanted() async {
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let ready = state.withLock { state in
+          if !state.symbols.isEmpty || Task.isCancelled { return true }
+          state.waiters.append(continuation)
+          return false
+        }
+        if ready { continuation.resume() }
+      }
+    } onCancel: {
+      let waiters = state.withLock { state in
+        defer { state.waiters = [] }
+        return state.waiters
+      }
+      for waiter in waiters { waiter.resume() }
+    }
+  }
 }

@@ -52,6 +52,33 @@ struct CSVReplayFeedTests {
     #expect(delivered.all.map(\.symbol.value) == ["AAPL", "MSFT", "AAPL", "AAPL"])
   }
 
+  @Test("the replay waits for the first subscription instead of playing to nobody")
+  func waitsForSubscription() async throws {
+    let feed = try CSVReplayFeed(text: Self.sample, speed: .asFastAsPossible, now: TestClock().function)
+    let (symbols, wanted) = AsyncStream.makeStream(of: Set<Symbol>.self)
+    wanted.yield([])
+    let delivered = DeliveredQuotes()
+    let (firstQuote, firstQuoteSeen) = AsyncStream.makeStream(of: Void.self)
+    let run = Task { try await feed.run(symbols: symbols) { delivered.append($0); firstQuoteSeen.yield() } }
+    // Give the replay every chance to run ahead: it must not, since nothing is wanted yet.
+    for _ in 0..<1_000 { await Task.yield() }
+    #expect(delivered.all.isEmpty)
+    wanted.yield([sym("MSFT")])
+    for await _ in firstQuote { break }
+    try await run.value
+    #expect(delivered.all.map(\.symbol.value) == ["MSFT"])
+  }
+
+  @Test("a feed whose service stops before any subscription ends without replaying")
+  func endsWithoutSubscription() async throws {
+    let feed = try CSVReplayFeed(text: Self.sample, speed: .asFastAsPossible, now: TestClock().function)
+    let (symbols, wanted) = AsyncStream.makeStream(of: Set<Symbol>.self)
+    wanted.finish()
+    let delivered = DeliveredQuotes()
+    try await feed.run(symbols: symbols) { delivered.append($0) }
+    #expect(delivered.all.isEmpty)
+  }
+
   @Test("malformed files are refused with the line and the problem",
         arguments: [
           ("", "<csv>: the file is empty; it needs a header line"),
