@@ -110,6 +110,7 @@ let package = Package(
         "SlipstreamHTTP2",
         "SlipstreamAPI",
         .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ],
       swiftSettings: swiftSettings
@@ -270,6 +271,7 @@ let package = Package(
         "SlipstreamAPI",
         "SlipstreamTLS",
         .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ],
       // The hostile HTTP/2 peers are run by the tests with python3, not built or bundled.

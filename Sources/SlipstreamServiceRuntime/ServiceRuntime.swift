@@ -170,6 +170,8 @@ public final class ServiceRuntime: Sendable {
   ) async throws -> RunningService {
     let settings = configuration.server
     var grpcConfiguration = GRPCServerConfiguration(host: settings.host, port: settings.port, security: serverSecurity)
+    // Connections that end badly (abusive or broken peers, failed handshakes) get a log line.
+    grpcConfiguration.logger = makeLogger(label: "slipstream.transport")
     serverConfiguration(&grpcConfiguration)
     let server = GRPCServer(
       configuration: grpcConfiguration,
