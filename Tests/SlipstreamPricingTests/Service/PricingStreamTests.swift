@@ -61,7 +61,10 @@ struct PricingStreamTests {
       _ = try await pricing.client.subscribeBulk(.make("slow", ["AAPL"], .normal))
       let slowOpened = Signal()
       let slowMayRead = Signal()
-      async let slowResult: [Response] = stream(pricing.client, .make("slow", ["AAPL"])) { messages in
+      // A small buffer, so the stalled stream's handler blocks after a dozen messages and the
+      // rest must be conflated (the default 1 MiB would hold all 1,000).
+      let slowClient = PricingClient(RPCClient(transport: InProcessTransport(server: RPCServer(services: [pricing.service]), bufferLimit: 1_024)))
+      async let slowResult: [Response] = stream(slowClient, .make("slow", ["AAPL"])) { messages in
         slowOpened.fire()
         await slowMayRead.wait()
         var received: [Response] = []
