@@ -1,0 +1,169 @@
+import SlipstreamAPI
+import SlipstreamDomain
+@testable import SlipstreamPricing
+import SlipstreamRPC
+import SlipstreamTransport
+import Testing
+
+/// Replicas of a sharded deployment, each a pricing service behind its own TLS server.
+///
+/// A replica's shard map is fixed when its service is made, and it must name every replica's
+/// real address (owner errors tell clients where to go), but a `GRPCServer` takes its services
+/// before it binds. So the ports are reserved first: throw-away servers bind port 0 together
+/// (so the kernel hands out distinct ports), report them and close; then the map is built
+/// with those `127.0.0.1:PORT`s and the real servers bind them. If another process takes one
+/// of the ports in between, that bind fails and the whole set is started again on new ports.
+struct ShardedReplicas {
+  let replicas: [PricingServerFixture]
+
+  /// Starts one replica per entry of `maps`: `maps[i]` is built from the reserved addresses
+  /// and names the map replica `i` runs with (replica `i` has id `pricing-i`).
+  /// - Throws: The last bind error when three attempts fail; `ShardMapError` from `maps`.
+  static func start(count: Int, maps: @escaping ([ShardReplica]) throws -> [ShardMap]) async throws -> ShardedReplicas {
+    var lastError: (any Error)?
+    for _ in 0..<3 {
+      let ports = try await reservePorts(count)
+      let replicas = ports.enumerated().map { ShardReplica(id: "pricing-\($0.offset)", address: "127.0.0.1:\($0.element)") }
+      let perReplica = try maps(replicas)
+      var started: [PricingServerFixture] = []
+      do {
+        for (index, map) in perReplica.enumerated() {
+          let shard = try ShardAssignment(map: map, selfID: replicas[index].id)
+          started.append(try await PricingServerFixture.start(PricingConfiguration(capacity: 30, shard: shard), port: ports[index]))
+        }
+        return ShardedReplicas(replicas: started)
+      } catch {
+        for fixture in started { await fixture.stop() }
+        lastError = error
+      }
+    }
+    throw lastError!
+  }
+
+  private static func reservePorts(_ count: Int) async throws -> [Int] {
+    let probes = (0..<count).map { _ in GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: .plaintext), services: []) }
+    var ports: [Int] = []
+    for probe in probes { ports.append(try await probe.start()) }
+    for probe in probes { await probe.shutdownGracefully() }
+    return ports
+  }
+
+  func stop() async {
+    for replica in replicas { await replica.stop() }
+  }
+}
+
+@Suite("Pricing over TLS: three replicas, rendezvous-sharded", .timeLimit(.minutes(1)))
+struct PricingShardingNetworkTests {
+  static let symbols = PricingScenario.tickers[0..<30].map(sym)
+
+  @Test("each symbol lives on its owner, non-owners name the owner, streams merge, a fourth replica takes only its symbols")
+  func threeReplicas() async throws {
+    let deployment = try await ShardedReplicas.start(count: 4) { replicas in
+      let three = try ShardMap(replicas: Array(replicas.prefix(3)))
+      let four = try ShardMap(replicas: replicas)
+      return [three, three, three, four]
+    }
+    do {
+      try await exercise(deployment)
+      await deployment.stop()
+    } catch {
+      await deployment.stop()
+      throw error
+    }
+  }
+
+  func exercise(_ deployment: ShardedReplicas) async throws {
+    let replicas = Array(deployment.replicas.prefix(3))
+    let fourth = deployment.replicas[3]
+    let map = try #require(replicas[0].service.configuration.shard?.map)
+    var clients: [String: PricingClient] = [:]
+    for (index, replica) in replicas.enumerated() { clients["pricing-\(index)"] = try replica.connect().client }
+    let sharded = try ShardedPricingClient(map: map, clients: clients)
+
+    // Every symbol goes to its owner and is accepted there, in request order.
+    let results = try await sharded.subscribeBulk(clientID: "strategy", symbols: Self.symbols, priority: .normal)
+    #expect(results.map(\.symbol.ticker) == Self.symbols.map(\.value))
+    #expect(results.allSatisfy { $0.outcome == .accepted })
+    for (index, replica) in replicas.enumerated() {
+      let owned = Set(Self.symbols.filter { map.owner(of: $0).id == "pricing-\(index)" }.map(\.value))
+      #expect(!owned.isEmpty, "pricing-\(index) owns none of the 30 symbols")
+      let listed = try await clients["pricing-\(index)"]!.listSubscriptions(.init())
+      #expect(Set(listed.subscriptions.map(\.symbol.ticker)) == owned, "pricing-\(index)")
+      #expect(Int(listed.used) == owned.count)
+      #expect(replica.service.usage().used == owned.count)
+    }
+
+    // A non-owner refuses the symbol and says who owns it.
+    let symbol = try #require(Self.symbols.first { map.owner(of: $0).id == "pricing-0" })
+    let owner = map.owner(of: symbol)
+    #expect(owner.address == "127.0.0.1:\(replicas[0].port)")
+    let direct = try await clients["pricing-1"]!.subscribeBulk(.make("strategy", [symbol.value], .normal))
+    let refusal = try #require(direct.results.first)
+    #expect(refusal.outcome == .refused && refusal.refusalReason == .notOwner)
+    #expect(refusal.detail == "\(symbol): owned by replica pricing-0 at 127.0.0.1:\(replicas[0].port)")
+
+    var request = Slipstream_Pricing_V1_GetQuoteRequest()
+    request.symbol = wireSymbol(symbol.value)
+    do {
+      _ = try await clients["pricing-1"]!.getQuote(request)
+      Issue.record("GetQuote on a non-owner succeeded")
+    } catch let error as RPCError {
+      #expect(error.code == .failedPrecondition)
+      #expect(error.message == "\(symbol) is owned by replica pricing-0 at 127.0.0.1:\(replicas[0].port)")
+      #expect(error.metadata.firstString(forKey: PricingService.shardOwnerKey) == "\(symbol)=pricing-0@127.0.0.1:\(replicas[0].port)")
+    }
+
+    try await mergedStream(sharded, replicas: replicas, map: map)
+    try await fourthReplica(fourth, previous: map)
+  }
+
+  /// The sharded client's stream merges quotes published on every replica's feed.
+  func mergedStream(_ sharded: ShardedPricingClient, replicas: [PricingServerFixture], map: ShardMap) async throws {
+    func push(round: Int) {
+      for (index, symbol) in Self.symbols.enumerated() {
+        let replica = replicas[Int(map.owner(of: symbol).id.dropFirst("pricing-".count))!]
+        replica.feed.push(quote(symbol.value, bid: "\(round).\(index + 1)1", ask: "\(round + 1)"))
+      }
+    }
+    // The first round is cached and comes as each replica's snapshot, which also shows that
+    // replica's stream is attached; the second round is pushed once all snapshots are in.
+    push(round: 1)
+    var seen: Set<String> = []
+    var messages = sharded.streamQuotes(clientID: "strategy", symbols: Self.symbols, sendSnapshot: true).makeAsyncIterator()
+    while seen.count < Self.symbols.count, let message = try await messages.next() {
+      seen.insert("\(message.quote.symbol.ticker)@\(message.quote.bid.value)")
+    }
+    #expect(seen == Set(Self.symbols.enumerated().map { "\($0.element)@1.\($0.offset + 1)1" }))
+    push(round: 2)
+    seen = []
+    while seen.count < Self.symbols.count, let message = try await messages.next() {
+      seen.insert("\(message.quote.symbol.ticker)@\(message.quote.bid.value)")
+    }
+    #expect(seen == Set(Self.symbols.enumerated().map { "\($0.element)@2.\($0.offset + 1)1" }))
+  }
+
+  /// A fourth replica (with the four-replica map) owns exactly the symbols that now hash to it;
+  /// every other symbol keeps its owner and is refused there naming it.
+  func fourthReplica(_ fourth: PricingServerFixture, previous: ShardMap) async throws {
+    let map = try #require(fourth.service.configuration.shard?.map)
+    let moved = Self.symbols.filter { map.owner(of: $0).id == "pricing-3" }
+    #expect(!moved.isEmpty, "no symbol moved to pricing-3")
+    for symbol in Self.symbols where !moved.contains(symbol) {
+      #expect(map.owner(of: symbol) == previous.owner(of: symbol), "\(symbol) moved between old replicas")
+    }
+    let client = try fourth.connect().client
+    let response = try await client.subscribeBulk(.make("strategy", Self.symbols.map(\.value), .normal))
+    for result in response.results {
+      let symbol = sym(result.symbol.ticker)
+      if moved.contains(symbol) {
+        #expect(result.outcome == .accepted, "\(symbol)")
+      } else {
+        #expect(result.outcome == .refused && result.refusalReason == .notOwner, "\(symbol)")
+        #expect(result.detail == "\(symbol): owned by replica \(previous.owner(of: symbol))")
+      }
+    }
+    let listed = try await client.listSubscriptions(.init())
+    #expect(Set(listed.subscriptions.map(\.symbol.ticker)) == Set(moved.map(\.value)))
+  }
+}
