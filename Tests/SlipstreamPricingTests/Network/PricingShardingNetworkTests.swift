@@ -19,7 +19,11 @@ struct ShardedReplicas {
   /// Starts one replica per entry of `maps`: `maps[i]` is built from the reserved addresses
   /// and names the map replica `i` runs with (replica `i` has id `pricing-i`).
   /// - Throws: The last bind error when three attempts fail; `ShardMapError` from `maps`.
-  static func start(count: Int, maps: @escaping ([ShardReplica]) throws -> [ShardMap]) async throws -> ShardedReplicas {
+  static func start(
+    count: Int,
+    configureServer: (inout GRPCServerConfiguration) -> Void = { _ in },
+    maps: @escaping ([ShardReplica]) throws -> [ShardMap]
+  ) async throws -> ShardedReplicas {
     var lastError: (any Error)?
     for _ in 0..<3 {
       let ports = try await reservePorts(count)
@@ -29,7 +33,8 @@ struct ShardedReplicas {
       do {
         for (index, map) in perReplica.enumerated() {
           let shard = try ShardAssignment(map: map, selfID: replicas[index].id)
-          started.append(try await PricingServerFixture.start(PricingConfiguration(capacity: 30, shard: shard), port: ports[index]))
+          started.append(try await PricingServerFixture.start(
+            PricingConfiguration(capacity: 30, shard: shard), port: ports[index], configureServer: configureServer))
         }
         return ShardedReplicas(replicas: started)
       } catch {
@@ -48,8 +53,41 @@ struct ShardedReplicas {
     return ports
   }
 
+  /// Runs `body` and stops every replica afterwards, also when `body` throws.
+  func run(_ body: (ShardedReplicas) async throws -> Void) async throws {
+    do {
+      try await body(self)
+      await stop()
+    } catch {
+      await stop()
+      throw error
+    }
+  }
+
   func stop() async {
     for replica in replicas { await replica.stop() }
+  }
+
+  /// A sharded client over one new channel per replica.
+  /// - Parameter configure: Adjusts each channel's configuration.
+  func shardedClient(
+    configure: (inout GRPCChannelConfiguration) -> Void = { _ in }
+  ) throws -> (client: ShardedPricingClient, replicas: [String: PricingClient]) {
+    let map = replicas[0].service.configuration.shard!.map
+    var clients: [String: PricingClient] = [:]
+    for replica in replicas where map.replicas.contains(replica.service.configuration.shard!.this) {
+      clients[replica.service.configuration.shard!.this.id] = try replica.connect(configure: configure).client
+    }
+    return (try ShardedPricingClient(map: map, clients: clients), clients)
+  }
+
+  /// Pushes a quote for each of `symbols` on the feed of the replica that owns it.
+  func push(_ symbols: [Symbol], bid: (Int) -> String, ask: String) {
+    let map = replicas[0].service.configuration.shard!.map
+    for (index, symbol) in symbols.enumerated() {
+      let owner = replicas.first { $0.service.configuration.shard!.this == map.owner(of: symbol) }!
+      owner.feed.push(quote(symbol.value, bid: bid(index), ask: ask))
+    }
   }
 }
 
@@ -64,12 +102,101 @@ struct PricingShardingNetworkTests {
       let four = try ShardMap(replicas: replicas)
       return [three, three, three, four]
     }
-    do {
-      try await exercise(deployment)
-      await deployment.stop()
-    } catch {
-      await deployment.stop()
-      throw error
+    try await deployment.run(exercise)
+  }
+
+  @Test("a stalled consumer of the merged stream holds the replica streams back, so the replicas conflate")
+  func stalledMergedConsumer() async throws {
+    // Small windows and buffers: each replica stream's transport holds a few hundred messages.
+    let deployment = try await ShardedReplicas.start(count: 3, configureServer: { configuration in
+      configuration.http2.outboundBufferHighWatermark = 16_384
+      configuration.http2.outboundBufferLowWatermark = 4_096
+    }) { replicas in
+      let map = try ShardMap(replicas: replicas)
+      return [map, map, map]
+    }
+    try await deployment.run { deployment in
+      let (sharded, _) = try deployment.shardedClient { configuration in
+        configuration.http2.initialStreamWindowSize = 16_384
+        configuration.responseBufferHighWatermark = 16_384
+      }
+      let results = try await sharded.subscribeBulk(clientID: "strategy", symbols: Self.symbols, priority: .normal)
+      #expect(results.allSatisfy { $0.outcome == .accepted })
+      // Round 0 is cached and arrives as each replica's snapshot: then every stream is attached.
+      deployment.push(Self.symbols, bid: { "1.\($0 + 1)1" }, ask: "2")
+      var messages = sharded.streamQuotes(clientID: "strategy", symbols: Self.symbols, sendSnapshot: true).makeAsyncIterator()
+      for _ in Self.symbols { _ = try #require(try await messages.next()) }
+
+      // The consumer stops reading while 1,000 rounds are published.
+      let rounds = 1_000
+      for round in 1...rounds { deployment.push(Self.symbols, bid: { "\(round + 1).\($0 + 1)1" }, ask: "\(round + 2)") }
+      let pushed = rounds * Self.symbols.count
+
+      let finalBids = Set(Self.symbols.indices.map { "\(rounds + 1).\($0 + 1)1" })
+      var seenFinal = Set<String>()
+      var delivered = 0
+      var skipped: UInt64 = 0
+      while seenFinal != finalBids, let message = try await messages.next() {
+        delivered += 1
+        skipped += message.skipped
+        if finalBids.contains(message.quote.bid.value) { seenFinal.insert(message.quote.bid.value) }
+      }
+      #expect(seenFinal == finalBids)
+      // Every quote was delivered or conflated on its replica; had the client drained the
+      // replica streams into a buffer of its own, all 30,000 would have been delivered.
+      #expect(UInt64(delivered) + skipped == UInt64(pushed))
+      #expect(delivered < pushed / 6, "the merged stream buffered \(delivered) quotes in the client instead of holding back")
+    }
+  }
+
+  static func threeReplicas() async throws -> ShardedReplicas {
+    try await ShardedReplicas.start(count: 3) { replicas in
+      let map = try ShardMap(replicas: replicas)
+      return [map, map, map]
+    }
+  }
+
+  @Test("a replica stream's failure fails the merged stream with that replica's error")
+  func mergedStreamFails() async throws {
+    try await Self.threeReplicas().run { deployment in
+      let (sharded, _) = try deployment.shardedClient()
+      let held = Array(Self.symbols.dropLast())
+      _ = try await sharded.subscribeBulk(clientID: "strategy", symbols: held, priority: .normal)
+      let missing = Self.symbols.last!
+      await expectRPCError(
+        .failedPrecondition,
+        "client strategy does not hold subscriptions to \(missing); call SubscribeBulk first or set subscribe_missing"
+      ) {
+        for try await _ in sharded.streamQuotes(clientID: "strategy", symbols: Self.symbols) {}
+      }
+    }
+  }
+
+  @Test("cancelling the merged stream's consumer ends it and cancels every replica stream")
+  func mergedStreamCancels() async throws {
+    try await Self.threeReplicas().run { deployment in
+      let (sharded, _) = try deployment.shardedClient()
+      _ = try await sharded.subscribeBulk(clientID: "strategy", symbols: Self.symbols, priority: .normal)
+      deployment.push(Self.symbols, bid: { "1.\($0 + 1)1" }, ask: "2")
+      let snapshots = Signal()
+      let consumer = Task {
+        var count = 0
+        for try await _ in sharded.streamQuotes(clientID: "strategy", symbols: Self.symbols, sendSnapshot: true) {
+          count += 1
+          if count == Self.symbols.count { snapshots.fire() }
+        }
+      }
+      // Every replica stream is attached once all snapshots are in.
+      await snapshots.wait()
+      consumer.cancel()
+      await #expect(throws: CancellationError.self) { try await consumer.value }
+      // The replicas see their streams cancelled and detach them (the hub has no detach event
+      // to await, so this polls; the suite's time limit bounds it).
+      func listeners() -> Int {
+        deployment.replicas.map { replica in Self.symbols.map(replica.service.hub.listenerCount).reduce(0, +) }.reduce(0, +)
+      }
+      while listeners() > 0 { await Task.yield() }
+      #expect(listeners() == 0)
     }
   }
 
@@ -77,9 +204,7 @@ struct PricingShardingNetworkTests {
     let replicas = Array(deployment.replicas.prefix(3))
     let fourth = deployment.replicas[3]
     let map = try #require(replicas[0].service.configuration.shard?.map)
-    var clients: [String: PricingClient] = [:]
-    for (index, replica) in replicas.enumerated() { clients["pricing-\(index)"] = try replica.connect().client }
-    let sharded = try ShardedPricingClient(map: map, clients: clients)
+    let (sharded, clients) = try deployment.shardedClient()
 
     // Every symbol goes to its owner and is accepted there, in request order.
     let results = try await sharded.subscribeBulk(clientID: "strategy", symbols: Self.symbols, priority: .normal)
@@ -114,18 +239,13 @@ struct PricingShardingNetworkTests {
       #expect(error.metadata.firstString(forKey: PricingService.shardOwnerKey) == "\(symbol)=pricing-0@127.0.0.1:\(replicas[0].port)")
     }
 
-    try await mergedStream(sharded, replicas: replicas, map: map)
+    try await mergedStream(sharded, deployment)
     try await fourthReplica(fourth, previous: map)
   }
 
   /// The sharded client's stream merges quotes published on every replica's feed.
-  func mergedStream(_ sharded: ShardedPricingClient, replicas: [PricingServerFixture], map: ShardMap) async throws {
-    func push(round: Int) {
-      for (index, symbol) in Self.symbols.enumerated() {
-        let replica = replicas[Int(map.owner(of: symbol).id.dropFirst("pricing-".count))!]
-        replica.feed.push(quote(symbol.value, bid: "\(round).\(index + 1)1", ask: "\(round + 1)"))
-      }
-    }
+  func mergedStream(_ sharded: ShardedPricingClient, _ deployment: ShardedReplicas) async throws {
+    func push(round: Int) { deployment.push(Self.symbols, bid: { "\(round).\($0 + 1)1" }, ask: "\(round + 1)") }
     // The first round is cached and comes as each replica's snapshot, which also shows that
     // replica's stream is attached; the second round is pushed once all snapshots are in.
     push(round: 1)
