@@ -123,10 +123,15 @@ public struct ShardedPricingClient: Sendable {
     }
     let cancelOnRelease = TaskCancellation(readers)
     // The stream pulls one message per `next()`; it holds `cancelOnRelease`, so releasing the
-    // stream and its iterators cancels the readers.
+    // stream and its iterators cancels the readers, as does the stream ending in an error
+    // (a replica's, or the consumer's cancellation).
     return AsyncThrowingStream(unfolding: { [cancelOnRelease] in
-      _ = cancelOnRelease
-      return try await handoff.take()
+      do {
+        return try await handoff.take()
+      } catch {
+        cancelOnRelease.cancel()
+        throw error
+      }
     })
   }
 
@@ -157,5 +162,6 @@ public struct ShardedPricingClient: Sendable {
 private final class TaskCancellation: Sendable {
   private let task: Task<Void, Never>
   init(_ task: Task<Void, Never>) { self.task = task }
+  func cancel() { task.cancel() }
   deinit { task.cancel() }
 }
