@@ -26,6 +26,7 @@ import importlib
 import importlib.machinery
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -153,7 +154,12 @@ def main() -> int:
 
 if __name__ == "__main__":
     try:
-        sys.exit(main())
+        status = main()
     except grpc.RpcError as error:
         print(f"pricing_client.py: RPC failed: {error.code()}: {error.details()}", file=sys.stderr)
-        sys.exit(1)
+        status = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Exit now: grpcio's background threads can hold up a normal interpreter shutdown, and the
+    # Swift test waits for this process to end.
+    os._exit(status)
