@@ -84,39 +84,55 @@ public struct ShardedPricingClient: Sendable {
   }
 
   /// One merged stream of quotes from every owner. It ends when every replica's stream ends
-  /// and fails as soon as one fails; cancelling the consumer cancels every replica stream.
-  /// `sequence` and the skip counters are per replica stream.
+  /// and fails as soon as one fails; releasing the stream (or cancelling its consumer)
+  /// cancels every replica stream. `sequence` and the skip counters are per replica stream.
+  ///
+  /// Each replica stream is read only as fast as the consumer takes quotes, so a slow
+  /// consumer holds the replicas back and they conflate (counting `skipped`), as they do
+  /// for a direct stream; nothing piles up in the client.
   public func streamQuotes(
     clientID: String, symbols: [Symbol], subscribeMissing: Bool = false, sendSnapshot: Bool = false
   ) -> AsyncThrowingStream<Slipstream_Pricing_V1_StreamQuotesResponse, any Error> {
     let groups = map.partition(symbols)
     let clients = self.clients
-    return AsyncThrowingStream { continuation in
-      let task = Task {
-        do {
-          try await withThrowingTaskGroup(of: Void.self) { group in
-            for (replica, part) in groups {
-              let client = clients[replica.id]!
-              group.addTask {
-                var request = Slipstream_Pricing_V1_StreamQuotesRequest()
-                request.clientID = clientID
-                request.symbols = part.map { .init($0) }
-                request.subscribeMissing = subscribeMissing
-                request.sendSnapshot = sendSnapshot
-                try await client.streamQuotes(request) { response in
-                  for try await message in response.messages { continuation.yield(message) }
-                }
+    let handoff = StreamHandoff<Slipstream_Pricing_V1_StreamQuotesResponse>()
+    let readers = Task {
+      do {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+          for (replica, part) in groups {
+            let client = clients[replica.id]!
+            group.addTask {
+              var request = Slipstream_Pricing_V1_StreamQuotesRequest()
+              request.clientID = clientID
+              request.symbols = part.map { .init($0) }
+              request.subscribeMissing = subscribeMissing
+              request.sendSnapshot = sendSnapshot
+              try await client.streamQuotes(request) { response in
+                for try await message in response.messages { await handoff.put(message) }
               }
             }
-            try await group.waitForAll()
           }
-          continuation.finish()
-        } catch {
-          continuation.finish(throwing: error)
+          // `next()`, not `waitForAll()`: the latter waits for every stream before throwing,
+          // and the other replicas' streams never end on their own.
+          while try await group.next() != nil {}
         }
+        handoff.finish()
+      } catch {
+        handoff.finish(throwing: error)
       }
-      continuation.onTermination = { _ in task.cancel() }
     }
+    let cancelOnRelease = TaskCancellation(readers)
+    // The stream pulls one message per `next()`; it holds `cancelOnRelease`, so releasing the
+    // stream and its iterators cancels the readers, as does the stream ending in an error
+    // (a replica's, or the consumer's cancellation).
+    return AsyncThrowingStream(unfolding: { [cancelOnRelease] in
+      do {
+        return try await handoff.take()
+      } catch {
+        cancelOnRelease.cancel()
+        throw error
+      }
+    })
   }
 
   // MARK: Internals
@@ -140,4 +156,12 @@ public struct ShardedPricingClient: Sendable {
     for (index, symbol) in symbols.enumerated() where rank[symbol.value] == nil { rank[symbol.value] = index }
     return items.sorted { (rank[$0[keyPath: ticker]] ?? .max) < (rank[$1[keyPath: ticker]] ?? .max) }
   }
+}
+
+/// Cancels a task when released: the merged stream's readers stop once nobody holds the stream.
+private final class TaskCancellation: Sendable {
+  private let task: Task<Void, Never>
+  init(_ task: Task<Void, Never>) { self.task = task }
+  func cancel() { task.cancel() }
+  deinit { task.cancel() }
 }
