@@ -213,6 +213,25 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    // Pricing fan-out: quotes delivered per second and tick-to-subscriber latency over
+    // loopback TLS; a program that prints figures (not a test).
+    .executableTarget(
+      name: "pricing-fanout",
+      dependencies: [
+        "SlipstreamPricing",
+        "SlipstreamDomain",
+        "SlipstreamAPI",
+        "SlipstreamRPC",
+        "SlipstreamTLS",
+        "SlipstreamTransport",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
+      path: "Benchmarks/PricingFanout",
+      swiftSettings: swiftSettings
+    ),
+
     // The gRPC interop suite's server and client, for runs against other gRPC implementations.
     .executableTarget(
       name: "interop-server",

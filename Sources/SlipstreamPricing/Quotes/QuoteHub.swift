@@ -76,7 +76,7 @@ public final class QuoteHub: Sendable {
       state.withLock { $0.statistics.dropped[reason, default: 0] += 1 }
       return reason
     }
-    let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>]? in
+    let waiters = state.withLock { state -> [UnsafeContinuation<Void, Never>]? in
       if let accepting = state.accepting, !accepting.contains(quote.symbol) {
         state.statistics.dropped[.notSubscribed, default: 0] += 1
         return nil
@@ -92,7 +92,8 @@ public final class QuoteHub: Sendable {
       state.statistics.accepted += 1
       guard let listeners = state.listeners[quote.symbol] else { return [] }
       state.statistics.offered += UInt64(listeners.count)
-      var waiters: [CheckedContinuation<Void, Never>] = []
+      var waiters: [UnsafeContinuation<Void, Never>] = []
+      waiters.reserveCapacity(listeners.count)
       for mailbox in listeners.values {
         if let waiter = mailbox.offer(cached) { waiters.append(waiter) }
       }

@@ -3,11 +3,32 @@ import Synchronization
 
 /// One cached quote as the hub holds it: the quote, its per-symbol sequence number and its
 /// wire encoding (made once, shared by every subscriber).
+///
+/// The fields live in one shared immutable box, so the copy each subscriber's mailbox keeps
+/// costs one reference count instead of one per string and array inside the quote.
 public struct CachedQuote: Sendable {
-  public let quote: Quote
-  public let sequence: UInt64
+  private final class Storage: Sendable {
+    let quote: Quote
+    let sequence: UInt64
+    let encoded: [UInt8]
+
+    init(quote: Quote, sequence: UInt64, encoded: [UInt8]) {
+      self.quote = quote
+      self.sequence = sequence
+      self.encoded = encoded
+    }
+  }
+
+  private let storage: Storage
+
+  public var quote: Quote { storage.quote }
+  public var sequence: UInt64 { storage.sequence }
   /// The serialized `slipstream.types.v1.Quote`.
-  public let encoded: [UInt8]
+  public var encoded: [UInt8] { storage.encoded }
+
+  init(quote: Quote, sequence: UInt64, encoded: [UInt8]) {
+    storage = Storage(quote: quote, sequence: sequence, encoded: encoded)
+  }
 }
 
 /// A subscriber's pending quotes, at most one per symbol: a newer quote replaces an unsent
@@ -29,7 +50,10 @@ final class QuoteMailbox: Sendable {
     var pending: [Symbol: Pending] = [:]
     /// Symbols with a pending quote, in the order their first unsent quote arrived.
     var order: [Symbol] = []
-    var waiter: CheckedContinuation<Void, Never>?
+    /// The reader's continuation while it sleeps. Unsafe (no per-wait check object): it is
+    /// taken out under the lock by exactly one of `offer`, `close` or `next` itself, and only
+    /// the one that took it resumes it.
+    var waiter: UnsafeContinuation<Void, Never>?
     var closed = false
     var totalSkipped: UInt64 = 0
   }
@@ -45,12 +69,14 @@ final class QuoteMailbox: Sendable {
   var totalSkipped: UInt64 { state.withLock { $0.totalSkipped } }
 
   /// Offers a quote; returns the waiter to resume (outside any lock), if the reader sleeps.
-  func offer(_ quote: CachedQuote) -> CheckedContinuation<Void, Never>? {
+  func offer(_ quote: CachedQuote) -> UnsafeContinuation<Void, Never>? {
     state.withLock { state in
       guard !state.closed else { return nil }
       let symbol = quote.quote.symbol
-      if let existing = state.pending[symbol] {
-        state.pending[symbol] = Pending(quote: quote, skipped: existing.skipped + 1)
+      if let index = state.pending.index(forKey: symbol) {
+        // Conflate in place: one hash lookup on the path a slow subscriber takes every tick.
+        state.pending.values[index].quote = quote
+        state.pending.values[index].skipped += 1
         state.totalSkipped += 1
         return nil
       }
@@ -66,7 +92,7 @@ final class QuoteMailbox: Sendable {
     while true {
       if let taken = takeAll() { return taken }
       if state.withLock({ $0.closed }) { return nil }
-      await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
         let resumeNow = state.withLock { state -> Bool in
           if state.closed || !state.order.isEmpty { return true }
           state.waiter = continuation
@@ -79,7 +105,7 @@ final class QuoteMailbox: Sendable {
 
   /// Stops the mailbox: the reader's `next()` returns nil.
   func close() {
-    let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+    let waiter = state.withLock { state -> UnsafeContinuation<Void, Never>? in
       state.closed = true
       defer { state.waiter = nil }
       return state.waiter
