@@ -246,6 +246,13 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    // What several test targets share: a one-shot signal, a string codec, a child-process runner.
+    .target(
+      name: "SlipstreamTestSupport",
+      dependencies: ["SlipstreamRPC"],
+      path: "Tests/SlipstreamTestSupport",
+      swiftSettings: swiftSettings
+    ),
     .testTarget(
       name: "SlipstreamWireTests",
       dependencies: ["SlipstreamWire"],
@@ -253,7 +260,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SlipstreamRPCTests",
-      dependencies: ["SlipstreamRPC"],
+      dependencies: ["SlipstreamTestSupport", "SlipstreamRPC"],
       swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -285,7 +292,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SlipstreamTransportTests",
-      dependencies: [
+      dependencies: ["SlipstreamTestSupport", 
         "SlipstreamTransport",
         "SlipstreamAPI",
         "SlipstreamTLS",
@@ -318,7 +325,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SlipstreamServiceRuntimeTests",
-      dependencies: [
+      dependencies: ["SlipstreamTestSupport", 
         "SlipstreamServiceRuntime",
         "SlipstreamTransport",
         "SlipstreamTLS",
@@ -343,7 +350,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SlipstreamPricingTests",
-      dependencies: [
+      dependencies: ["SlipstreamTestSupport", 
         "SlipstreamPricing",
         "SlipstreamDomain",
         "SlipstreamAPI",

@@ -1,17 +1,9 @@
 import SlipstreamRPC
+@_exported import SlipstreamTestSupport
 import SlipstreamWire
 import Synchronization
 
 /// UTF-8 strings as messages, so tests read clearly.
-struct StringCodec: MessageSerializer, MessageDeserializer {
-  func serialize(_ message: String) throws -> [UInt8] { Array(message.utf8) }
-  func deserialize(_ bytes: [UInt8]) throws -> String {
-    guard let string = String(validating: bytes, as: UTF8.self) else { throw BadUTF8() }
-    return string
-  }
-  struct BadUTF8: Error {}
-}
-
 enum Echo {
   static let service = "test.Echo"
   static let get = MethodDescriptor(service: service, method: "Get")
@@ -21,30 +13,6 @@ enum Echo {
   static let hang = MethodDescriptor(service: service, method: "Hang")
   static let fail = MethodDescriptor(service: service, method: "Fail")
   static let crash = MethodDescriptor(service: service, method: "Crash")
-}
-
-/// One-shot signal a test can await (no sleeping).
-final class Signal: Sendable {
-  private let state = Mutex<(fired: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-  func fire() {
-    let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-      state.fired = true
-      defer { state.waiters = [] }
-      return state.waiters
-    }
-    for waiter in waiters { waiter.resume() }
-  }
-  var hasFired: Bool { state.withLock { $0.fired } }
-  func wait() async {
-    await withCheckedContinuation { continuation in
-      let now = state.withLock { state -> Bool in
-        if state.fired { return true }
-        state.waiters.append(continuation)
-        return false
-      }
-      if now { continuation.resume() }
-    }
-  }
 }
 
 /// Suspends until the task is cancelled, then fires `cancelled`.

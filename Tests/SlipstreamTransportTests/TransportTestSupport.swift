@@ -1,38 +1,9 @@
 import SlipstreamRPC
+@_exported import SlipstreamTestSupport
 import SlipstreamTLS
 import SlipstreamTransport
 import SlipstreamWire
 import Synchronization
-
-struct StringCodec: MessageSerializer, MessageDeserializer {
-  func serialize(_ message: String) throws -> [UInt8] { Array(message.utf8) }
-  func deserialize(_ bytes: [UInt8]) throws -> String { String(decoding: bytes, as: UTF8.self) }
-}
-
-/// One-shot signal a test can await (no sleeping).
-final class Signal: Sendable {
-  private let state = Mutex<(fired: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-  var hasFired: Bool { state.withLock { $0.fired } }
-
-  func fire() {
-    let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-      state.fired = true
-      defer { state.waiters = [] }
-      return state.waiters
-    }
-    for waiter in waiters { waiter.resume() }
-  }
-  func wait() async {
-    await withCheckedContinuation { continuation in
-      let now = state.withLock { state -> Bool in
-        if state.fired { return true }
-        state.waiters.append(continuation)
-        return false
-      }
-      if now { continuation.resume() }
-    }
-  }
-}
 
 final class Counter: Sendable {
   private let value = Atomic<Int>(0)

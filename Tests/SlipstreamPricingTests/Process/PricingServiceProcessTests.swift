@@ -3,99 +3,28 @@ import SlipstreamAPI
 import SlipstreamRPC
 import SlipstreamTLS
 import SlipstreamTransport
-import Synchronization
+import SlipstreamTestSupport
 import Testing
 
 /// The `pricing-service` executable, as an operator runs it: flags, the listening line,
 /// development certificates with mutual TLS, health, quotes, SIGTERM.
 @Suite("pricing-service executable", .timeLimit(.minutes(1)))
 struct PricingServiceProcessTests {
-  /// The executable, built next to the test bundle by `swift build --build-tests` / `swift test`.
-  static let executable: String = {
-    let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    var directory = URL(fileURLWithPath: bundle).deletingLastPathComponent()
-    while directory.path != "/", !directory.lastPathComponent.hasSuffix("debug"), !directory.lastPathComponent.hasSuffix("release") {
-      directory.deleteLastPathComponent()
-    }
-    return directory.appendingPathComponent("pricing-service").path
-  }()
+  static let executable = ChildProcess.builtProduct("pricing-service")
 
-  /// A running pricing-service process in its own temporary directory.
-  final class ServiceProcess: Sendable {
-    let process: Process
-    let directory: String
-    let stdoutLines: AsyncStream<String>
-    let stderrPath: String
-    let exited: AsyncStream<Int32>
-
-    init(arguments: [String]) throws {
-      #expect(FileManager.default.fileExists(atPath: PricingServiceProcessTests.executable),
-              "build the executable first (swift build --build-tests builds it): \(PricingServiceProcessTests.executable)")
-      directory = FileManager.default.temporaryDirectory.appendingPathComponent("pricing-\(UUID().uuidString)").path
-      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-      process = Process()
-      process.executableURL = URL(fileURLWithPath: PricingServiceProcessTests.executable)
-      process.arguments = arguments
-      process.currentDirectoryURL = URL(fileURLWithPath: directory)
-      let output = Pipe()
-      // stderr goes to a file: a pipe nobody drains could fill and stall the service.
-      stderrPath = directory + "/stderr.log"
-      FileManager.default.createFile(atPath: stderrPath, contents: nil)
-      process.standardOutput = output
-      process.standardError = FileHandle(forWritingAtPath: stderrPath)
-      let (lines, linesSink) = AsyncStream.makeStream(of: String.self)
-      stdoutLines = lines
-      let (exited, exitSink) = AsyncStream.makeStream(of: Int32.self)
-      self.exited = exited
-      process.terminationHandler = { process in
-        exitSink.yield(process.terminationStatus)
-        exitSink.finish()
-      }
-      try process.run()
-      // Read stdout on a thread of its own: the cooperative pool must never block.
-      let handle = output.fileHandleForReading
-      Thread {
-        var pending = Data()
-        while true {
-          let chunk = handle.availableData
-          if chunk.isEmpty { break }
-          pending.append(chunk)
-          while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-            linesSink.yield(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
-            pending = Data(pending[(newline + 1)...])
-          }
-        }
-        linesSink.finish()
-      }.start()
-    }
-
-    func firstLine() async -> String? {
-      for await line in stdoutLines { return line }
-      return nil
-    }
-
-    func exitStatus() async -> Int32? {
-      for await status in exited { return status }
-      return nil
-    }
-
-    /// Everything the process wrote to stderr (call after it exited).
-    func errorOutput() -> String {
-      (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
-    }
-
-    deinit {
-      if process.isRunning { process.terminate() }
-      try? FileManager.default.removeItem(atPath: directory)
-    }
+  /// Starts pricing-service with `arguments` in a fresh temporary directory.
+  static func start(_ arguments: [String]) throws -> ChildProcess {
+    #expect(FileManager.default.fileExists(atPath: executable),
+            "build the executable first (swift build --build-tests builds it): \(executable)")
+    return try ChildProcess(executable: executable, arguments: arguments)
   }
 
   @Test("starts on development certificates with mutual TLS, serves health and quotes, and stops cleanly on SIGTERM")
   func runsAndStops() async throws {
-    let service = try ServiceProcess(arguments: [
+    let service = try Self.start([
       "--port", "0", "--metrics-port", "off", "--log-format", "json", "--ticks-per-second", "200", "--capacity", "5",
     ])
-    let line = try #require(await service.firstLine())
+    let line = try #require(await service.nextLine())
     let match = try #require(line.firstMatch(of: /^pricing-service listening on 127\.0\.0\.1:(\d+) \(TLS, mutual; dev certificates in \.slipstream\/dev-pki\) metrics off$/))
     let port = try #require(Int(match.1))
     let pki = service.directory + "/.slipstream/dev-pki/"
@@ -151,7 +80,7 @@ struct PricingServiceProcessTests {
           (["--port", "70000"], "port 70000 is out of range"),
         ])
   func badSettings(arguments: [String], message: String) async throws {
-    let service = try ServiceProcess(arguments: ["--metrics-port", "off", "--port", "0"] + arguments)
+    let service = try Self.start(["--metrics-port", "off", "--port", "0"] + arguments)
     let status = await service.exitStatus()
     #expect(status != 0)
     let output = service.errorOutput()
@@ -160,7 +89,7 @@ struct PricingServiceProcessTests {
 
   @Test("--help explains the pricing flags and the feeds")
   func help() async throws {
-    let service = try ServiceProcess(arguments: ["--help"])
+    let service = try Self.start(["--help"])
     var text = ""
     for await line in service.stdoutLines { text += line + "\n" }
     #expect(await service.exitStatus() == 0)

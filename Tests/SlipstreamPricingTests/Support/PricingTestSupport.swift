@@ -1,3 +1,4 @@
+@_exported import SlipstreamTestSupport
 import SlipstreamDomain
 @testable import SlipstreamPricing
 import Synchronization

@@ -1,12 +1,8 @@
+@_exported import SlipstreamTestSupport
 import SlipstreamRPC
 import SlipstreamServiceRuntime
 import SlipstreamTransport
 import SlipstreamWire
-
-struct StringCodec: MessageSerializer, MessageDeserializer {
-  func serialize(_ message: String) throws -> [UInt8] { Array(message.utf8) }
-  func deserialize(_ bytes: [UInt8]) throws -> String { String(decoding: bytes, as: UTF8.self) }
-}
 
 /// Events a test awaits (no sleeping).
 typealias Signal = OneShotSignal
