@@ -232,6 +232,35 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    // Memory bounds of the gRPC server: RSS for idle connections, concurrent streams and
+    // attacks, measured (a program that prints figures, not a test). It runs the python peers
+    // of Tests/SlipstreamTransportTests/python/.
+    .executableTarget(
+      name: "memory-bounds",
+      dependencies: [
+        "SlipstreamRPC",
+        "SlipstreamTLS",
+        "SlipstreamTransport",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
+      path: "Benchmarks/MemoryBounds",
+      swiftSettings: swiftSettings
+    ),
+
+    // libFuzzer target for the HTTP/2 frame layer, built by Tests/Fuzz/run-fuzz-http2.sh with
+    // -DFUZZING and the fuzzer+address sanitizers; a plain build is a replay tool for its inputs.
+    .executableTarget(
+      name: "http2-fuzzer",
+      dependencies: [
+        "SlipstreamHTTP2",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"),
+      ],
+      path: "Tests/Fuzz/HTTP2Fuzzer",
+      swiftSettings: swiftSettings
+    ),
+
     // The gRPC interop suite's server and client, for runs against other gRPC implementations.
     .executableTarget(
       name: "interop-server",

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes SlipstreamWire with libFuzzer + AddressSanitizer for SECONDS seconds (default 60).
+# Fuzzes SlipstreamWire, then the HTTP/2 frame layer (run-fuzz-http2.sh), with libFuzzer +
+# AddressSanitizer for SECONDS seconds each (default 60).
 #
 #   Tests/Fuzz/run-fuzz.sh 20
 #
@@ -37,3 +38,6 @@ echo "fuzzing for ${seconds}s..."
 # libFuzzer report crashes (a failed precondition shows as a deadly signal with its message).
 SWIFT_BACKTRACE=enable=no "$out/wire-fuzzer" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
   -artifact_prefix="$out/artifacts/" -print_final_stats=1 "$corpus"
+
+# The HTTP/2 frame layer (HTTP2ConnectionHandler on nghttp2), for the same time.
+"$root/Tests/Fuzz/run-fuzz-http2.sh" "$seconds"
