@@ -41,6 +41,11 @@ package final class GroupCommitter<Request: Sendable, Response: Sendable>: Senda
     self.commit = commit
   }
 
+  /// Writes queued and not yet taken into a batch.
+  package var queuedCount: Int {
+    state.withLock { $0.queue.count }
+  }
+
   /// Queues a write and returns its result once its transaction committed.
   /// - Throws: The write's own `LedgerError`, `LedgerError.storage` if its transaction
   ///   failed, `LedgerError.closed` after ``close()``.
