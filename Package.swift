@@ -325,7 +325,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SlipstreamLedgerTests",
-      dependencies: ["SlipstreamLedger", "SlipstreamDomain", "SlipstreamAPI", "SlipstreamRPC"],
+      dependencies: ["SlipstreamLedger", "SlipstreamDomain", "SlipstreamAPI", "SlipstreamRPC", "SlipstreamWire"],
       swiftSettings: swiftSettings
     ),
   ]
