@@ -326,6 +326,8 @@ let package = Package(
     .testTarget(
       name: "SlipstreamLedgerTests",
       dependencies: ["SlipstreamLedger", "SlipstreamDomain", "SlipstreamAPI", "SlipstreamRPC", "SlipstreamWire"],
+      // The throwaway PostgreSQL cluster scripts are run by CI, not built or bundled.
+      exclude: ["postgres"],
       swiftSettings: swiftSettings
     ),
   ]
