@@ -159,6 +159,15 @@ package struct PostgresURL: Sendable, Hashable {
   package var database: String
   package var useTLS: Bool
 
+  package init(host: String, port: Int, user: String, password: String?, database: String, useTLS: Bool) {
+    self.host = host
+    self.port = port
+    self.user = user
+    self.password = password
+    self.database = database
+    self.useTLS = useTLS
+  }
+
   /// Parses `postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer]`.
   /// - Throws: `LedgerError.invalidArgument(field: "postgres.url", …)` saying what is wrong.
   package init(_ url: String) throws(LedgerError) {

@@ -137,7 +137,8 @@ package enum LedgerSQL {
       conditions.append("(executed_at_ns > \(executed) OR (executed_at_ns = \(executedAgain) AND trade_id > \(tradeID)))")
     }
     return "\(select(from: table, arguments.dialect)) WHERE \(conditions.joined(separator: " AND ")) "
-      + "ORDER BY executed_at_ns, trade_id LIMIT \(arguments.bind(.integer(Int64(limit))))"
+      // Qualified: PostgreSQL would otherwise order by the text output columns of the same name.
+      + "ORDER BY \(table.name).executed_at_ns, \(table.name).trade_id LIMIT \(arguments.bind(.integer(Int64(limit))))"
   }
 
   /// Audit entries of a tenant in a sequence range, in order.
@@ -146,7 +147,7 @@ package enum LedgerSQL {
     var sql = "SELECT \(dialect.text("seq")), kind, record_id, prev_hash, hash FROM audit_log "
       + "WHERE tenant_id = \(arguments.bind(.text(tenantID))) AND seq >= \(arguments.bind(.integer(Int64(from))))"
     if let through { sql += " AND seq <= \(arguments.bind(.integer(Int64(through))))" }
-    return sql + " ORDER BY seq LIMIT \(arguments.bind(.integer(Int64(limit))))"
+    return sql + " ORDER BY audit_log.seq LIMIT \(arguments.bind(.integer(Int64(limit))))"
   }
 
   /// The stored copies of an audit entry's record (`nil` for an unknown kind), with the table

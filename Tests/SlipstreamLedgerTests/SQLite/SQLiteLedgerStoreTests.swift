@@ -33,6 +33,7 @@ struct SQLiteLedgerStoreTests {
   @Test func deletedRecordIsReported() async throws { try await withContract { try await $0.deletedRecordIsReported() } }
   @Test func concurrentRecords() async throws { try await withContract { try await $0.concurrentRecordsAreGroupCommittedExactlyOnce() } }
   @Test func paging() async throws { try await withContract { try await $0.pagingIsStableAndFiltered() } }
+  @Test func orderingIsNumeric() async throws { try await withContract { try await $0.orderingIsNumeric() } }
 
   @Test(arguments: tamperings)
   func tamperingIsReported(_ tampering: (table: String, column: String, value: String)) async throws {

@@ -167,7 +167,19 @@ struct LedgerStoreContract {
     }
     #expect(userRows == 200)
     #expect(Set(tenantPath.map(\.auditSequence)) == Set(1...200))
-    #expect(try await store.verifyAudit(tenantID: tenantA, fromSequence: 0, toSequence: 0) == AuditVerification(entriesChecked: 200, firstBrokenLink: nil))
+    let verification = try await store.verifyAudit(tenantID: tenantA, fromSequence: 0, toSequence: 0)
+    #expect(verification == AuditVerification(entriesChecked: 200, firstBrokenLink: nil))
+  }
+
+  /// Times order as numbers, not as their text (9 < 10 < 100), in listings and in the chain.
+  func orderingIsNumeric() async throws {
+    for (id, executedAt) in [("tr-a", Int64(100)), ("tr-b", 9), ("tr-c", 10)] {
+      _ = try await store.record(trade(id, executedAt: executedAt))
+    }
+    let listed = try await store.listTrades(TradeListQuery(tenantID: tenantA, pageSize: 2))
+    #expect(listed.trades.map(\.trade.executedAt.nanosecondsSinceEpoch) == [9, 10])
+    let rest = try await store.listTrades(TradeListQuery(tenantID: tenantA, after: listed.next))
+    #expect(rest.trades.map(\.trade.executedAt.nanosecondsSinceEpoch) == [100])
   }
 
   func pagingIsStableAndFiltered() async throws {
