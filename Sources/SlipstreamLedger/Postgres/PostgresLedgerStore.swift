@@ -121,8 +121,13 @@ public final class PostgresLedgerStore: LedgerStore {
   }
 
   /// Runs `sql` outside the ledger's rules. For tests that alter rows as an intruder would.
-  package func unsafeExecute(sql: String) async throws {
-    try await client.query(PostgresQuery(unsafeSQL: sql), logger: Self.logger)
+  /// The statements run in order on one connection.
+  package func unsafeExecute(sql statements: String...) async throws {
+    try await client.withConnection { connection in
+      for sql in statements {
+        try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Self.logger)
+      }
+    }
   }
 
   private static func query(_ sql: String, _ arguments: SQLArguments) -> PostgresQuery {

@@ -23,10 +23,6 @@ public final class SQLiteLedgerStore: LedgerStore {
     self.path = path
     var configuration = Configuration()
     configuration.busyMode = .timeout(10)
-    configuration.prepareDatabase { db in
-      // WAL is set by DatabasePool; FULL syncs the WAL on every commit.
-      try db.execute(sql: "PRAGMA synchronous = FULL")
-    }
     let pool: DatabasePool
     do {
       pool = try await Self.openAndMigrate(path: path, configuration: configuration)
@@ -97,6 +93,11 @@ public final class SQLiteLedgerStore: LedgerStore {
     try await pool.writeWithoutTransaction { @Sendable db in try db.execute(sql: sql) }
   }
 
+  /// The value of a pragma on the writer connection (e.g. `journal_mode`, `synchronous`).
+  package func writerPragma(_ name: String) async throws -> String {
+    try await pool.write { @Sendable db in try String.fetchOne(db, sql: "PRAGMA \(name)") ?? "" }
+  }
+
   /// Opens the file and applies pending migrations on a dispatch queue, since both are
   /// synchronous file I/O that must not block the cooperative pool.
   private static func openAndMigrate(path: String, configuration: Configuration) async throws -> DatabasePool {
@@ -105,6 +106,9 @@ public final class SQLiteLedgerStore: LedgerStore {
         continuation.resume(
           with: Result {
             let pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB switches the writer to synchronous=NORMAL when it enables WAL, after
+            // `prepareDatabase` ran; put FULL back so every commit syncs the WAL.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             var migrator = DatabaseMigrator()
             for migration in LedgerMigrations.all(.sqlite) {
               migrator.registerMigration(migration.identifier) { db in

@@ -14,7 +14,12 @@ extension LedgerError: RPCErrorConvertible {
       return RPCError(code: .permissionDenied, message: description, cause: self)
     case .failedPrecondition:
       return RPCError(code: .failedPrecondition, message: description, cause: self)
-    case .storage, .closed:
+    case .storage:
+      // The reason (driver messages, SQL) stays in `cause` for the logs; callers learn what to do.
+      return RPCError(
+        code: .unavailable, message: "the ledger database failed; the write was not acknowledged, retry it", cause: self
+      )
+    case .closed:
       return RPCError(code: .unavailable, message: description, cause: self)
     }
   }

@@ -12,7 +12,43 @@ package enum LedgerMigrations {
 
   /// Every migration for `dialect`, oldest first.
   package static func all(_ dialect: SQLDialect) -> [Migration] {
-    [v1(dialect)]
+    [v1(dialect), v2(dialect)]
+  }
+
+  /// The tables whose rows are never updated or deleted.
+  package static let appendOnlyTables = [
+    LedgerSchema.tenantTrades.name, LedgerSchema.userTrades.name, LedgerSchema.routeDecisions.name,
+    LedgerSchema.brokerConnections.name, "audit_log",
+  ]
+
+  /// Makes the database itself refuse UPDATE and DELETE on the record tables, so a mistake
+  /// in tooling cannot rewrite history (someone who drops the triggers first is caught by the
+  /// audit chain instead).
+  private static func v2(_ dialect: SQLDialect) -> Migration {
+    var statements: [String] = []
+    switch dialect {
+    case .sqlite:
+      for table in appendOnlyTables {
+        for operation in ["UPDATE", "DELETE"] {
+          statements.append(
+            "CREATE TRIGGER \(table)_no_\(operation.lowercased()) BEFORE \(operation) ON \(table) "
+              + "BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END"
+          )
+        }
+      }
+    case .postgres:
+      statements.append(
+        "CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS "
+          + "$$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$"
+      )
+      for table in appendOnlyTables {
+        statements.append(
+          "CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE ON \(table) "
+            + "FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()"
+        )
+      }
+    }
+    return Migration(identifier: "v2-append-only", statements: statements)
   }
 
   private static func v1(_ dialect: SQLDialect) -> Migration {

@@ -19,7 +19,15 @@ struct SQLiteLedgerStoreTests {
       path: directory.appendingPathComponent("ledger.sqlite").path,
       options: LedgerStoreOptions(now: LedgerFixtures.steppingClock())
     )
-    try await body(LedgerStoreContract(store: store, tamper: { try await store.unsafeExecute(sql: $0) }, scope: "sqlite"))
+    let contract = LedgerStoreContract(
+      store: store,
+      execute: { try await store.unsafeExecute(sql: $0) },
+      tamper: { table, sql in
+        try await store.unsafeExecute(sql: "DROP TRIGGER \(table)_no_update; DROP TRIGGER \(table)_no_delete; \(sql)")
+      },
+      scope: "sqlite"
+    )
+    try await body(contract)
     try await store.close()
   }
 
@@ -30,6 +38,7 @@ struct SQLiteLedgerStoreTests {
   @Test func executionIDDuplicates() async throws { try await withContract { try await $0.executionIDDuplicatesAreDetected() } }
   @Test func routeDecisions() async throws { try await withContract { try await $0.routeDecisionsAreIdempotentAndImmutable() } }
   @Test func chainVerifies() async throws { try await withContract { try await $0.chainCoversEveryKindAndVerifies() } }
+  @Test func recordTablesAreAppendOnly() async throws { try await withContract { try await $0.recordTablesAreAppendOnly() } }
   @Test func deletedRecordIsReported() async throws { try await withContract { try await $0.deletedRecordIsReported() } }
   @Test func concurrentRecords() async throws { try await withContract { try await $0.concurrentRecordsAreGroupCommittedExactlyOnce() } }
   @Test func paging() async throws { try await withContract { try await $0.pagingIsStableAndFiltered() } }
@@ -52,6 +61,17 @@ struct SQLiteLedgerStoreTests {
     let second = try await LedgerStorageConfiguration.sqlite(path: path).makeStore()
     #expect(try await second.record(LedgerFixtures.trade("tr-1")) == .duplicate(recorded))
     try await second.close()
+  }
+
+  /// Durability settings: WAL, the WAL synced at every commit (FULL = 2), a busy timeout.
+  @Test func theDatabaseIsInWALWithFullSync() async throws {
+    let directory = try LedgerFixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store = try await SQLiteLedgerStore(path: directory.appendingPathComponent("ledger.sqlite").path)
+    #expect(try await store.writerPragma("journal_mode") == "wal")
+    #expect(try await store.writerPragma("synchronous") == "2")
+    #expect(try await store.writerPragma("busy_timeout") == "10000")
+    try await store.close()
   }
 
   @Test func unopenableFileIsAStorageError() async throws {

@@ -7,8 +7,10 @@ import Testing
 /// `scope`) so runs can share a PostgreSQL database.
 struct LedgerStoreContract {
   let store: any LedgerStore
-  /// Runs raw SQL as an intruder would.
-  let tamper: @Sendable (String) async throws -> Void
+  /// Runs raw SQL as is.
+  let execute: @Sendable (String) async throws -> Void
+  /// Runs raw SQL on a table as an intruder would: first removing its append-only guard.
+  let tamper: @Sendable (_ table: String, _ sql: String) async throws -> Void
   let scope: String
 
   var tenantA: String { "\(scope)-tenant-a" }
@@ -119,7 +121,7 @@ struct LedgerStoreContract {
       receipts.append(try await store.record(trade("tr-\(index)", executedAt: LedgerFixtures.baseTime + Int64(index))))
     }
     _ = try await store.record(trade("tr-2", tenant: tenantB))
-    try await tamper("UPDATE \(table) SET \(column) = '\(value)' WHERE tenant_id = '\(tenantA)' AND trade_id = 'tr-2'")
+    try await tamper(table, "UPDATE \(table) SET \(column) = '\(value)' WHERE tenant_id = '\(tenantA)' AND trade_id = 'tr-2'")
     let verification = try await store.verifyAudit(tenantID: tenantA, fromSequence: 0, toSequence: 0)
     #expect(!verification.intact)
     #expect(verification.entriesChecked == 2)
@@ -134,10 +136,26 @@ struct LedgerStoreContract {
     #expect(try await store.verifyAudit(tenantID: tenantA, fromSequence: 3, toSequence: 0).intact)
   }
 
+  /// The database refuses UPDATE and DELETE on every record table.
+  func recordTablesAreAppendOnly() async throws {
+    _ = try await store.record(trade("tr-1"))
+    _ = try await store.recordRouteDecision(LedgerFixtures.decision("d-1", tenant: tenantA))
+    _ = try await store.recordBrokerConnection(LedgerFixtures.connection(tenant: tenantA))
+    for table in LedgerMigrations.appendOnlyTables {
+      await #expect(throws: (any Error).self, "UPDATE \(table)") {
+        try await execute("UPDATE \(table) SET tenant_id = 'x' WHERE tenant_id = '\(tenantA)'")
+      }
+      await #expect(throws: (any Error).self, "DELETE \(table)") {
+        try await execute("DELETE FROM \(table) WHERE tenant_id = '\(tenantA)'")
+      }
+    }
+    #expect(try await store.verifyAudit(tenantID: tenantA, fromSequence: 0, toSequence: 0) == AuditVerification(entriesChecked: 3, firstBrokenLink: nil))
+  }
+
   func deletedRecordIsReported() async throws {
     _ = try await store.record(trade("tr-1"))
     _ = try await store.recordRouteDecision(LedgerFixtures.decision("d-1", tenant: tenantA))
-    try await tamper("DELETE FROM route_decisions WHERE tenant_id = '\(tenantA)' AND decision_id = 'd-1'")
+    try await tamper("route_decisions", "DELETE FROM route_decisions WHERE tenant_id = '\(tenantA)' AND decision_id = 'd-1'")
     let link = try #require(try await store.verifyAudit(tenantID: tenantA, fromSequence: 0, toSequence: 0).firstBrokenLink)
     #expect(link.sequence == 2 && link.recordKind == "route_decision" && link.recordID == "d-1" && link.expectedHash == "")
   }
