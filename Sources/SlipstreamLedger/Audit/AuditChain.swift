@@ -46,13 +46,14 @@ package enum AuditChain {
   /// the table's column order, so altering any stored value (or moving a row to another
   /// table) changes the hash.
   package static func hash(previous previousHash: String, kind: String, table: LedgerTable, row: [String]) -> String {
-    var items = [previousHash, kind, table.name]
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(1_024)
+    for item in [previousHash, kind, table.name] { CanonicalText.append(item, to: &bytes) }
     for (column, value) in zip(table.columns, row) {
-      items.append(column.name)
-      items.append(value)
+      CanonicalText.append(column.name, to: &bytes)
+      CanonicalText.append(value, to: &bytes)
     }
-    let digest = SHA256.hash(data: Array(CanonicalText.encode(items).utf8))
-    return hex(digest)
+    return hex(SHA256.hash(data: bytes))
   }
 
   /// Lowercase hex of a digest.

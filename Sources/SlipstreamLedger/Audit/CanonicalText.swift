@@ -5,10 +5,15 @@
 package enum CanonicalText {
   /// Encodes `items`.
   package static func encode(_ items: some Sequence<String>) -> String {
-    var text = ""
-    for item in items {
-      text += "\(item.utf8.count):\(item)"
-    }
-    return text
+    var bytes: [UInt8] = []
+    for item in items { append(item, to: &bytes) }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// Appends one item's encoding to `bytes`.
+  package static func append(_ item: String, to bytes: inout [UInt8]) {
+    bytes.append(contentsOf: String(item.utf8.count).utf8)
+    bytes.append(UInt8(ascii: ":"))
+    bytes.append(contentsOf: item.utf8)
   }
 }

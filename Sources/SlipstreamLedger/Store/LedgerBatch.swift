@@ -38,12 +38,13 @@ package struct LedgerBatch {
     reads.append((LedgerSQL.selectHeads(tenants, &arguments), arguments))
     for (tenantID, keys) in tradeKeys.sorted(by: { $0.key < $1.key }) {
       arguments = SQLArguments(dialect)
-      let sql = LedgerSQL.selectMatchingTrades(
-        tenantID: tenantID, tradeIDs: keys.ids.sorted(), executionIDs: keys.executions.sorted(), &arguments
-      )
-      reads.append((sql, arguments))
+      reads.append((LedgerSQL.selectTrades(tenantID: tenantID, tradeIDs: keys.ids.sorted(), &arguments), arguments))
+      if !keys.executions.isEmpty {
+        arguments = SQLArguments(dialect)
+        reads.append((LedgerSQL.selectTrades(tenantID: tenantID, executionIDs: keys.executions.sorted(), &arguments), arguments))
+      }
     }
-    tradeReads = tradeKeys.count
+    tradeReads = reads.count - 1
     for (tenantID, ids) in decisionKeys.sorted(by: { $0.key < $1.key }) {
       arguments = SQLArguments(dialect)
       reads.append((LedgerSQL.selectMatchingDecisions(tenantID: tenantID, decisionIDs: ids.sorted(), &arguments), arguments))

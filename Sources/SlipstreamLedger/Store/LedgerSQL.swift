@@ -95,17 +95,19 @@ package enum LedgerSQL {
     return "SELECT tenant_id, \(arguments.dialect.text("seq")), hash FROM audit_heads WHERE \(arguments.isIn("tenant_id", tenants))\(lock)"
   }
 
-  /// Stored trades of one tenant matching any of the trade ids or broker execution ids.
-  package static func selectMatchingTrades(
-    tenantID: String,
-    tradeIDs: [String],
-    executionIDs: [String],
-    _ arguments: inout SQLArguments
-  ) -> String {
+  /// Stored trades of one tenant with any of the trade ids (primary key lookups).
+  package static func selectTrades(tenantID: String, tradeIDs: [String], _ arguments: inout SQLArguments) -> String {
     let tenant = arguments.bind(.text(tenantID))
-    let byID = arguments.isIn("trade_id", tradeIDs)
-    let byExecution = arguments.isIn("broker_execution_id", executionIDs)
-    return "\(select(from: LedgerSchema.tenantTrades, arguments.dialect)) WHERE tenant_id = \(tenant) AND (\(byID) OR \(byExecution))"
+    return "\(select(from: LedgerSchema.tenantTrades, arguments.dialect)) WHERE tenant_id = \(tenant) AND \(arguments.isIn("trade_id", tradeIDs))"
+  }
+
+  /// Stored trades of one tenant with any of the broker execution ids. A separate statement
+  /// from ``selectTrades(tenantID:tradeIDs:_:)``: an OR of both would scan the tenant's
+  /// rows; the `<> ''` term lets SQLite use the partial execution index.
+  package static func selectTrades(tenantID: String, executionIDs: [String], _ arguments: inout SQLArguments) -> String {
+    let tenant = arguments.bind(.text(tenantID))
+    return "\(select(from: LedgerSchema.tenantTrades, arguments.dialect)) WHERE tenant_id = \(tenant) "
+      + "AND broker_execution_id <> '' AND \(arguments.isIn("broker_execution_id", executionIDs))"
   }
 
   /// Stored decisions of one tenant with any of the ids, with their audit hash as last column.
