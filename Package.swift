@@ -31,6 +31,7 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
   ],
   targets: [
     // C libraries: the only places C is imported. Each has a shim.h of static inline
@@ -178,6 +179,7 @@ let package = Package(
         "SlipstreamRPC",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Metrics", package: "swift-metrics"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -394,7 +396,9 @@ let package = Package(
     ),
     .testTarget(
       name: "SlipstreamLedgerTests",
-      dependencies: ["SlipstreamLedger", "SlipstreamDomain", "SlipstreamAPI", "SlipstreamRPC"],
+      dependencies: ["SlipstreamLedger", "SlipstreamDomain", "SlipstreamAPI", "SlipstreamRPC", "SlipstreamWire"],
+      // The throwaway PostgreSQL cluster scripts are run by CI, not built or bundled.
+      exclude: ["postgres"],
       swiftSettings: swiftSettings
     ),
   ]

@@ -1,0 +1,183 @@
+import SlipstreamDomain
+
+/// The SQL flavour of a store.
+package enum SQLDialect: Sendable {
+  case sqlite
+  case postgres
+
+  /// The type of an integer column.
+  var integerType: String { self == .sqlite ? "INTEGER" : "BIGINT" }
+
+  /// A column read as text, so both stores decode rows the same way.
+  func text(_ column: String) -> String {
+    self == .sqlite ? "CAST(\(column) AS TEXT)" : "\(column)::text"
+  }
+}
+
+/// A value bound to a statement.
+package enum SQLValue: Sendable, Hashable {
+  case text(String)
+  case integer(Int64)
+  /// A list of texts (PostgreSQL binds it as one array).
+  case textArray([String])
+}
+
+/// Statement arguments collected while a statement is built.
+package struct SQLArguments: Sendable {
+  package let dialect: SQLDialect
+  package private(set) var values: [SQLValue] = []
+
+  package init(_ dialect: SQLDialect) {
+    self.dialect = dialect
+  }
+
+  /// Binds `value` and returns its placeholder.
+  package mutating func bind(_ value: SQLValue) -> String {
+    values.append(value)
+    return dialect == .sqlite ? "?" : "$\(values.count)"
+  }
+
+  /// Binds a text that goes into an integer column (PostgreSQL needs the cast).
+  package mutating func bind(_ text: String, into column: LedgerColumn) -> String {
+    let placeholder = bind(.text(text))
+    return column.isInteger && dialect == .postgres ? "\(placeholder)::bigint" : placeholder
+  }
+
+  /// `column IN (…)` for SQLite, `column = ANY($n)` for PostgreSQL; `FALSE` for no values.
+  package mutating func isIn(_ column: String, _ texts: [String]) -> String {
+    guard !texts.isEmpty else { return "1 = 0" }
+    switch dialect {
+    case .sqlite: return "\(column) IN (\(texts.map { bind(.text($0)) }.joined(separator: ", ")))"
+    case .postgres: return "\(column) = ANY(\(bind(.textArray(texts))))"
+    }
+  }
+}
+
+/// Statements shared by the stores.
+package enum LedgerSQL {
+  /// `SELECT <every column as text> FROM table`.
+  package static func select(from table: LedgerTable, _ dialect: SQLDialect) -> String {
+    "SELECT \(table.columns.map { dialect.text($0.name) }.joined(separator: ", ")) FROM \(table.name)"
+  }
+
+  /// One multi-row INSERT of `rows` into `table`.
+  package static func insert(_ rows: [[String]], into table: LedgerTable, _ arguments: inout SQLArguments) -> String {
+    let tuples = rows.map { row in
+      "(" + zip(table.columns, row).map { arguments.bind($1, into: $0) }.joined(separator: ", ") + ")"
+    }
+    return "INSERT INTO \(table.name) (\(table.columnList)) VALUES \(tuples.joined(separator: ", "))"
+  }
+
+  /// One multi-row INSERT of audit entries.
+  package static func insertAudit(_ entries: [(tenantID: String, entry: AuditEntry)], _ arguments: inout SQLArguments) -> String {
+    let tuples = entries.map { tenantID, entry in
+      // Placeholders are positional under SQLite: bind in the order they appear.
+      return "(\(arguments.bind(.text(tenantID))), \(arguments.bind(.integer(Int64(entry.sequence)))), "
+        + "\(arguments.bind(.text(entry.kind))), "
+        + "\(arguments.bind(.text(entry.recordID))), \(arguments.bind(.text(entry.previousHash))), "
+        + "\(arguments.bind(.text(entry.hash))))"
+    }
+    return "INSERT INTO audit_log (tenant_id, seq, kind, record_id, prev_hash, hash) VALUES \(tuples.joined(separator: ", "))"
+  }
+
+  /// Saves the audit heads of a batch.
+  package static func upsertHeads(_ heads: [String: AuditHead], _ arguments: inout SQLArguments) -> String {
+    let tuples = heads.sorted { $0.key < $1.key }.map { tenantID, head in
+      "(\(arguments.bind(.text(tenantID))), \(arguments.bind(.integer(Int64(head.sequence)))), \(arguments.bind(.text(head.hash))))"
+    }
+    return "INSERT INTO audit_heads (tenant_id, seq, hash) VALUES \(tuples.joined(separator: ", ")) "
+      + "ON CONFLICT (tenant_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
+  }
+
+  /// Stored audit heads of `tenants` (locked for the transaction under PostgreSQL).
+  package static func selectHeads(_ tenants: [String], _ arguments: inout SQLArguments) -> String {
+    let lock = arguments.dialect == .postgres ? " FOR UPDATE" : ""
+    return "SELECT tenant_id, \(arguments.dialect.text("seq")), hash FROM audit_heads WHERE \(arguments.isIn("tenant_id", tenants))\(lock)"
+  }
+
+  /// Stored trades of one tenant with any of the trade ids (primary key lookups).
+  package static func selectTrades(tenantID: String, tradeIDs: [String], _ arguments: inout SQLArguments) -> String {
+    let tenant = arguments.bind(.text(tenantID))
+    return "\(select(from: LedgerSchema.tenantTrades, arguments.dialect)) WHERE tenant_id = \(tenant) AND \(arguments.isIn("trade_id", tradeIDs))"
+  }
+
+  /// Stored trades of one tenant with any of the broker execution ids. A separate statement
+  /// from ``selectTrades(tenantID:tradeIDs:_:)``: an OR of both would scan the tenant's
+  /// rows; the `<> ''` term lets SQLite use the partial execution index.
+  package static func selectTrades(tenantID: String, executionIDs: [String], _ arguments: inout SQLArguments) -> String {
+    let tenant = arguments.bind(.text(tenantID))
+    return "\(select(from: LedgerSchema.tenantTrades, arguments.dialect)) WHERE tenant_id = \(tenant) "
+      + "AND broker_execution_id <> '' AND \(arguments.isIn("broker_execution_id", executionIDs))"
+  }
+
+  /// Stored decisions of one tenant with any of the ids, with their audit hash as last column.
+  package static func selectMatchingDecisions(tenantID: String, decisionIDs: [String], _ arguments: inout SQLArguments) -> String {
+    let table = LedgerSchema.routeDecisions
+    let columns = table.columns.map { arguments.dialect.text("d.\($0.name)") }.joined(separator: ", ")
+    let tenant = arguments.bind(.text(tenantID))
+    return "SELECT \(columns), a.hash FROM route_decisions d JOIN audit_log a ON a.tenant_id = d.tenant_id AND a.seq = d.audit_seq "
+      + "WHERE d.tenant_id = \(tenant) AND \(arguments.isIn("d.decision_id", decisionIDs))"
+  }
+
+  /// One page of a trade listing (one row more than the page, to tell if another follows).
+  package static func listTrades(_ query: TradeListQuery, limit: Int, _ arguments: inout SQLArguments) -> String {
+    let table = query.userID == nil ? LedgerSchema.tenantTrades : LedgerSchema.userTrades
+    var conditions = ["tenant_id = \(arguments.bind(.text(query.tenantID)))"]
+    if let userID = query.userID { conditions.append("user_id = \(arguments.bind(.text(userID)))") }
+    if let from = query.executedFrom {
+      conditions.append("executed_at_ns >= \(arguments.bind(.integer(from.nanosecondsSinceEpoch)))")
+    }
+    if let before = query.executedBefore {
+      conditions.append("executed_at_ns < \(arguments.bind(.integer(before.nanosecondsSinceEpoch)))")
+    }
+    if !query.symbols.isEmpty { conditions.append(arguments.isIn("symbol", query.symbols)) }
+    if !query.strategyIDs.isEmpty { conditions.append(arguments.isIn("strategy_id", query.strategyIDs)) }
+    if let after = query.after {
+      let executed = arguments.bind(.integer(after.executedAt))
+      let executedAgain = arguments.bind(.integer(after.executedAt))
+      let tradeID = arguments.bind(.text(after.tradeID))
+      conditions.append("(executed_at_ns > \(executed) OR (executed_at_ns = \(executedAgain) AND trade_id > \(tradeID)))")
+    }
+    return "\(select(from: table, arguments.dialect)) WHERE \(conditions.joined(separator: " AND ")) "
+      // Qualified: PostgreSQL would otherwise order by the text output columns of the same name.
+      + "ORDER BY \(table.name).executed_at_ns, \(table.name).trade_id LIMIT \(arguments.bind(.integer(Int64(limit))))"
+  }
+
+  /// Audit entries of a tenant in a sequence range, in order.
+  package static func selectAudit(tenantID: String, from: UInt64, through: UInt64?, limit: Int, _ arguments: inout SQLArguments) -> String {
+    let dialect = arguments.dialect
+    var sql = "SELECT \(dialect.text("seq")), kind, record_id, prev_hash, hash FROM audit_log "
+      + "WHERE tenant_id = \(arguments.bind(.text(tenantID))) AND seq >= \(arguments.bind(.integer(Int64(from))))"
+    if let through { sql += " AND seq <= \(arguments.bind(.integer(Int64(through))))" }
+    return sql + " ORDER BY audit_log.seq LIMIT \(arguments.bind(.integer(Int64(limit))))"
+  }
+
+  /// The stored copies of an audit entry's record (`nil` for an unknown kind), with the table
+  /// whose encoding its hash covers.
+  package static func recordCopies(
+    of entry: AuditEntry,
+    tenantID: String,
+    _ dialect: SQLDialect
+  ) -> (table: LedgerTable, statements: [(sql: String, arguments: SQLArguments)])? {
+    func lookup(_ table: LedgerTable, _ keyColumn: String, _ key: SQLValue) -> (sql: String, arguments: SQLArguments) {
+      var arguments = SQLArguments(dialect)
+      let sql = "\(select(from: table, dialect)) WHERE tenant_id = \(arguments.bind(.text(tenantID))) "
+        + "AND \(keyColumn) = \(arguments.bind(key))"
+      return (sql, arguments)
+    }
+    switch AuditRecordKind(rawValue: entry.kind) {
+    case .trade?:
+      return (
+        LedgerSchema.tenantTrades,
+        [LedgerSchema.tenantTrades, LedgerSchema.userTrades].map { lookup($0, "trade_id", .text(entry.recordID)) }
+      )
+    case .routeDecision?:
+      return (LedgerSchema.routeDecisions, [lookup(LedgerSchema.routeDecisions, "decision_id", .text(entry.recordID))])
+    case .brokerConnection?:
+      let key = SQLValue.integer(Int64(entry.sequence))
+      return (LedgerSchema.brokerConnections, [lookup(LedgerSchema.brokerConnections, "audit_seq", key)])
+    case nil:
+      return nil
+    }
+  }
+}
