@@ -28,7 +28,7 @@ host, port, path, body_len = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys
 big_header = len(sys.argv) > 5 and sys.argv[5] == "big-header"
 body = bytes((i * 7 + 3) % 251 for i in range(body_len))
 
-sock = socket.create_connection((host, port), timeout=10)
+sock = socket.create_connection((host, port), timeout=60)
 conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
 conn.initiate_connection()
 sid = conn.get_next_available_stream_id()

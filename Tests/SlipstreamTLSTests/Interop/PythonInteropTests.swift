@@ -21,7 +21,7 @@ struct PythonInteropTests {
         import socket, ssl, sys
         ctx = ssl.create_default_context(cafile=sys.argv[2])
         ctx.set_alpn_protocols(["h2"])
-        with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10) as raw:
+        with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=60) as raw:
             with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
                 tls.sendall(b"hello from python")
                 data = b""
@@ -57,7 +57,7 @@ struct PythonInteropTests {
         ctx = ssl.create_default_context(cafile=sys.argv[2])
         ctx.load_cert_chain(sys.argv[3], sys.argv[4])
         ctx.set_alpn_protocols(["h2"])
-        with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10) as raw:
+        with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=60) as raw:
             with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
                 tls.sendall(b"mtls")
                 print(tls.recv(100).decode())
@@ -83,10 +83,10 @@ struct PythonInteropTests {
         srv = socket.socket()
         srv.bind(("127.0.0.1", 0))
         srv.listen(1)
-        srv.settimeout(10)
+        srv.settimeout(60)
         print(srv.getsockname()[1], flush=True)
         conn, _ = srv.accept()
-        conn.settimeout(10)
+        conn.settimeout(60)
         tls = ctx.wrap_socket(conn, server_side=True)
         data = tls.recv(100)
         tls.sendall(b"echo:" + data + b":" + tls.selected_alpn_protocol().encode())
