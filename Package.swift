@@ -111,6 +111,7 @@ let package = Package(
         "SlipstreamHTTP2",
         "SlipstreamAPI",
         .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ],
       swiftSettings: swiftSettings
@@ -159,6 +160,7 @@ let package = Package(
       name: "SlipstreamPricing",
       dependencies: [
         "SlipstreamDomain",
+        "SlipstreamWire",
         "SlipstreamAPI",
         "SlipstreamRPC",
         "SlipstreamAlpaca",
@@ -210,6 +212,25 @@ let package = Package(
       name: "DomainBenchmarks",
       dependencies: ["SlipstreamDomain"],
       path: "Benchmarks/DomainBenchmarks",
+      swiftSettings: swiftSettings
+    ),
+
+    // Pricing fan-out: quotes delivered per second and tick-to-subscriber latency over
+    // loopback TLS; a program that prints figures (not a test).
+    .executableTarget(
+      name: "pricing-fanout",
+      dependencies: [
+        "SlipstreamPricing",
+        "SlipstreamDomain",
+        "SlipstreamAPI",
+        "SlipstreamRPC",
+        "SlipstreamTLS",
+        "SlipstreamTransport",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
+      path: "Benchmarks/PricingFanout",
       swiftSettings: swiftSettings
     ),
 
@@ -271,6 +292,7 @@ let package = Package(
         "SlipstreamAPI",
         "SlipstreamTLS",
         .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ],
       // The hostile HTTP/2 peers are run by the tests with python3, not built or bundled.
@@ -298,12 +320,25 @@ let package = Package(
     ),
     .testTarget(
       name: "SlipstreamServiceRuntimeTests",
-      dependencies: ["SlipstreamServiceRuntime", "SlipstreamTransport", "SlipstreamTLS", "SlipstreamRPC"],
+      dependencies: [
+        "SlipstreamServiceRuntime",
+        "SlipstreamTransport",
+        "SlipstreamTLS",
+        "SlipstreamRPC",
+        "SlipstreamAPI",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(
       name: "SlipstreamAlpacaTests",
-      dependencies: ["SlipstreamAlpaca", "SlipstreamDomain"],
+      dependencies: ["SlipstreamAlpaca", "SlipstreamDomain", "SlipstreamTLS", "SlipstreamPricing"],
       // The Alpaca stand-in server is run by the tests with python3, not built or bundled.
       exclude: ["python"],
       swiftSettings: swiftSettings

@@ -349,8 +349,8 @@ public nonisolated struct Slipstream_Pricing_V1_GetQuoteRequest: Sendable {
   /// Clears the value of `symbol`. Subsequent reads from it will return its default value.
   public mutating func clearSymbol() {self._symbol = nil}
 
-  /// Maximum acceptable quote age; 0 accepts any age. An older quote is returned with
-  /// `stale` set rather than failing.
+  /// Maximum acceptable quote age; 0 uses the service's staleness limit. An older quote fails
+  /// the call with FAILED_PRECONDITION, and the message says how old it is.
   public var maxAgeNs: Int64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -376,7 +376,8 @@ public nonisolated struct Slipstream_Pricing_V1_GetQuoteResponse: Sendable {
   /// Clears the value of `quote`. Subsequent reads from it will return its default value.
   public mutating func clearQuote() {self._quote = nil}
 
-  /// True if the quote is older than the requested `max_age_ns`.
+  /// Always false: a quote older than the limit fails the call instead (kept for wire
+  /// compatibility).
   public var stale: Bool = false
 
   /// Age of the quote when the response was built.
@@ -398,7 +399,8 @@ public nonisolated struct Slipstream_Pricing_V1_GetQuotesRequest: Sendable {
   /// The symbols.
   public var symbols: [Slipstream_Types_V1_Symbol] = []
 
-  /// Maximum acceptable quote age; 0 accepts any age.
+  /// Maximum acceptable quote age; 0 uses the service's staleness limit. Older quotes are
+  /// still returned and their tickers listed in `stale_tickers`.
   public var maxAgeNs: Int64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()

@@ -453,6 +453,13 @@ public nonisolated struct Slipstream_Types_V1_Quote: Sendable {
   /// The feed that produced it, e.g. "simulated", "csv-replay", "alpaca".
   public var source: String = String()
 
+  /// When the platform received it from the feed (0 when not known).
+  public var receivedAtNs: Int64 = 0
+
+  /// The pricing service's sequence number of this quote for its symbol, increasing by one
+  /// per accepted quote (0 when not from the pricing service's cache).
+  public var sequence: UInt64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -682,7 +689,7 @@ nonisolated extension Slipstream_Types_V1_Symbol: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Slipstream_Types_V1_Quote: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Quote"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}symbol\0\u{1}bid\0\u{1}ask\0\u{3}bid_size\0\u{3}ask_size\0\u{1}last\0\u{3}timestamp_ns\0\u{1}source\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}symbol\0\u{1}bid\0\u{1}ask\0\u{3}bid_size\0\u{3}ask_size\0\u{1}last\0\u{3}timestamp_ns\0\u{1}source\0\u{3}received_at_ns\0\u{1}sequence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -698,6 +705,8 @@ nonisolated extension Slipstream_Types_V1_Quote: SwiftProtobuf.Message, SwiftPro
       case 6: try { try decoder.decodeSingularMessageField(value: &self._last) }()
       case 7: try { try decoder.decodeSingularInt64Field(value: &self.timestampNs) }()
       case 8: try { try decoder.decodeSingularStringField(value: &self.source) }()
+      case 9: try { try decoder.decodeSingularInt64Field(value: &self.receivedAtNs) }()
+      case 10: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
       default: break
       }
     }
@@ -732,6 +741,12 @@ nonisolated extension Slipstream_Types_V1_Quote: SwiftProtobuf.Message, SwiftPro
     if !self.source.isEmpty {
       try visitor.visitSingularStringField(value: self.source, fieldNumber: 8)
     }
+    if self.receivedAtNs != 0 {
+      try visitor.visitSingularInt64Field(value: self.receivedAtNs, fieldNumber: 9)
+    }
+    if self.sequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.sequence, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -744,6 +759,8 @@ nonisolated extension Slipstream_Types_V1_Quote: SwiftProtobuf.Message, SwiftPro
     if lhs._last != rhs._last {return false}
     if lhs.timestampNs != rhs.timestampNs {return false}
     if lhs.source != rhs.source {return false}
+    if lhs.receivedAtNs != rhs.receivedAtNs {return false}
+    if lhs.sequence != rhs.sequence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -6,12 +6,22 @@ public import SlipstreamWire
 public struct InProcessTransport: ClientTransport {
   private let server: RPCServer
   private let bufferLimit: Int
+  /// The simulated connection every call of this transport arrives on; ``disconnect()``
+  /// closes it, as a network client going away would.
+  public let connection: ConnectionLifetime
 
   /// Creates a transport to `server`.
   /// - Parameter bufferLimit: Bytes buffered per direction before the writer suspends.
   public init(server: RPCServer, bufferLimit: Int = 1 << 20) {
     self.server = server
     self.bufferLimit = bufferLimit
+    self.connection = ConnectionLifetime()
+  }
+
+  /// Closes the simulated connection: services see their ``ConnectionLifetime/onClose(_:)``
+  /// callbacks run. Calls already running are not cancelled by this.
+  public func disconnect() {
+    connection.close()
   }
 
   public func openCall(
@@ -27,7 +37,8 @@ public struct InProcessTransport: ClientTransport {
       deadline: head.deadline,
       peer: PeerInfo(address: "in-process"),
       requests: requests,
-      responder: InProcessResponder(responses: responses)
+      responder: InProcessResponder(responses: responses),
+      connection: connection
     )
     if let firstMessage { requests.yield(firstMessage, cost: firstMessage.count) }
     if endOfRequests { requests.finish() }
@@ -67,6 +78,14 @@ private struct InProcessResponder: ServerCallResponder {
     do {
       if let headers { try await responses.send(.headers(headers)) }
       try await responses.send(.message(payload), cost: payload.count)
+    } catch is RPCStreamBufferClosed {
+      throw RPCError(code: .cancelled, message: "The client is no longer reading responses.")
+    }
+  }
+
+  func sendHeaders(_ headers: Metadata) async throws {
+    do {
+      try await responses.send(.headers(headers))
     } catch is RPCStreamBufferClosed {
       throw RPCError(code: .cancelled, message: "The client is no longer reading responses.")
     }

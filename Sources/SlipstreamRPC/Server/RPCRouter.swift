@@ -119,13 +119,20 @@ final class ServerCallIO: Sendable {
   func writer<S: MessageSerializer>(_ serializer: S) -> RPCWriter<S.Message> where S.Message: Sendable {
     RPCWriter { message in
       let payload = try encode(message, with: serializer)
-      do {
-        try await self.call.responder.write(payload, headers: self.takeHeaders())
-      } catch let error as RPCError {
-        throw error
-      } catch {
-        throw RPCError(code: .cancelled, message: "The call is over; the response could not be sent.", cause: error)
-      }
+      try await self.mappingErrors { try await self.call.responder.write(payload, headers: self.takeHeaders()) }
+    } sendHeaders: {
+      guard let headers = self.takeHeaders() else { return }
+      try await self.mappingErrors { try await self.call.responder.sendHeaders(headers) }
+    }
+  }
+
+  private func mappingErrors(_ body: () async throws -> Void) async throws {
+    do {
+      try await body()
+    } catch let error as RPCError {
+      throw error
+    } catch {
+      throw RPCError(code: .cancelled, message: "The call is over; the response could not be sent.", cause: error)
     }
   }
 }

@@ -38,7 +38,8 @@ public struct RPCServer: Sendable {
       method: entry.descriptor,
       metadata: call.metadata,
       peer: call.peer,
-      deadline: call.deadline
+      deadline: call.deadline,
+      connection: call.connection
     )
     let io = ServerCallIO(call: call, context: context)
     let outcome = await runWithDeadline(call.deadline, io: io) {

@@ -13,6 +13,11 @@ public protocol ServerCallResponder: Sendable {
   /// - Throws: an error when the stream is gone (client cancelled, connection lost).
   func write(_ payload: [UInt8], headers: Metadata?) async throws
 
+  /// Sends the initial metadata now, before any message (a stream that may stay quiet for a
+  /// while tells its client it is established).
+  /// - Throws: an error when the stream is gone.
+  func sendHeaders(_ headers: Metadata) async throws
+
   /// Ends the call. Calls after the first have no effect.
   /// - Parameters:
   ///   - headers: Initial metadata, when they have not gone out yet.
@@ -37,6 +42,8 @@ public struct ServerCall: Sendable {
   public var requests: RPCStreamBuffer<[UInt8]>
   /// Where the response goes.
   public var responder: any ServerCallResponder
+  /// The connection the call arrived on, when the transport tracks one.
+  public var connection: ConnectionLifetime?
 
   public init(
     path: String,
@@ -44,7 +51,8 @@ public struct ServerCall: Sendable {
     deadline: ContinuousClock.Instant?,
     peer: PeerInfo,
     requests: RPCStreamBuffer<[UInt8]>,
-    responder: any ServerCallResponder
+    responder: any ServerCallResponder,
+    connection: ConnectionLifetime? = nil
   ) {
     self.path = path
     self.metadata = metadata
@@ -52,5 +60,6 @@ public struct ServerCall: Sendable {
     self.peer = peer
     self.requests = requests
     self.responder = responder
+    self.connection = connection
   }
 }

@@ -69,18 +69,22 @@ public struct ServerContext: Sendable {
   public let deadline: ContinuousClock.Instant?
   /// Metadata the handler sends back.
   public let response: ResponseMetadata
+  /// The connection the call arrived on; nil when the transport has none.
+  public let connection: ConnectionLifetime?
 
   public init(
     method: MethodDescriptor,
     metadata: Metadata,
     peer: PeerInfo,
     deadline: ContinuousClock.Instant?,
-    response: ResponseMetadata = ResponseMetadata()
+    response: ResponseMetadata = ResponseMetadata(),
+    connection: ConnectionLifetime? = nil
   ) {
     self.method = method
     self.metadata = metadata
     self.peer = peer
     self.deadline = deadline
     self.response = response
+    self.connection = connection
   }
 }

@@ -35,10 +35,24 @@ public struct RPCMessageStream<Message: Sendable>: AsyncSequence, Sendable {
 /// while the peer is not reading (flow control), so a slow reader never grows memory.
 public struct RPCWriter<Message: Sendable>: Sendable {
   private let sink: @Sendable (Message) async throws -> Void
+  private let headerSink: (@Sendable () async throws -> Void)?
 
   /// Creates a writer over a function that sends one message.
-  public init(_ sink: @escaping @Sendable (Message) async throws -> Void) {
+  /// - Parameter sendHeaders: Sends the initial metadata ahead of any message, if the writer
+  ///   can (a server's response writer can; a client's request writer has nothing to send).
+  public init(
+    _ sink: @escaping @Sendable (Message) async throws -> Void,
+    sendHeaders: (@Sendable () async throws -> Void)? = nil
+  ) {
     self.sink = sink
+    self.headerSink = sendHeaders
+  }
+
+  /// Sends the response's initial metadata now, if they have not gone out yet: a server
+  /// stream that may not produce a message for a while lets its client know it is open.
+  /// - Throws: ``RPCError`` when the call is over.
+  public func sendHeaders() async throws {
+    try await headerSink?()
   }
 
   /// Sends one message.

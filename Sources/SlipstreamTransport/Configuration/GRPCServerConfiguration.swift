@@ -1,3 +1,4 @@
+public import Logging
 public import SlipstreamHTTP2
 public import SlipstreamWire
 
@@ -19,6 +20,10 @@ public struct GRPCServerConfiguration: Sendable {
   public var responseCompression: CompressionAlgorithm
   /// How long a graceful shutdown waits for in-flight calls before closing connections.
   public var shutdownGracePeriod: Duration
+  /// Where connection problems are logged: one line per connection that ends with an error
+  /// (a protocol violation, an abusive peer cut off, a failed TLS handshake, a timer), at
+  /// `notice`, naming the peer and the reason. Silent by default.
+  public var logger: Logger = Logger(label: "slipstream.transport", factory: { _ in SwiftLogNoOpLogHandler() })
 
   public init(
     host: String = "127.0.0.1",

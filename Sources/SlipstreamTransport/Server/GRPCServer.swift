@@ -1,3 +1,4 @@
+import Logging
 public import NIOCore
 import NIOPosix
 public import SlipstreamAPI
@@ -150,8 +151,19 @@ public final class GRPCServer: Sendable {
       channel.close(promise: nil)
       return
     }
+    let lifetime = connection.lifetime
+    let boundHTTP2 = NIOLoopBound(http2, eventLoop: channel.eventLoop)
+    let peer = channel.remoteAddress.map(describe) ?? "unknown"
+    let logger = configuration.logger
     channel.closeFuture.whenComplete { _ in
       _ = self.state.withLock { $0.connections.removeValue(forKey: key) }
+      lifetime.close()
+      // Runs on the channel's event loop, where the handler lives.
+      if let error = boundHTTP2.value.connectionError {
+        logger.notice("connection closed: \(error)", metadata: ["peer": "\(peer)"])
+      } else {
+        logger.debug("connection closed", metadata: ["peer": "\(peer)"])
+      }
     }
   }
 }

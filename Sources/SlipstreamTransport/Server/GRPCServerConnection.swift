@@ -33,7 +33,12 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   weak var handler: HTTP2ConnectionHandler?
   private var http2: HTTP2ConnectionHandler { handler! }
   private var streams: [HTTP2StreamID: ServerStreamState] = [:]
+  /// Streams whose handlers queued responses since the loop last drained (one hop per burst
+  /// per connection).
+  private let pendingDrains = PendingDrains()
   private var cachedIdentity: PeerIdentity??
+  /// Closed when the HTTP/2 connection ends; calls carry it so services can tie state to it.
+  let lifetime = ConnectionLifetime()
 
   init(
     eventLoop: any EventLoop,
@@ -86,7 +91,9 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
       deadline: head.timeout.map { ContinuousClock.now.advanced(by: $0) },
       peer: PeerInfo(address: peerAddress, identity: cachedIdentity ?? nil),
       requests: requests,
-      responder: StreamResponder(id: id, responses: responses, connection: connection, eventLoop: eventLoop)
+      responder: StreamResponder(
+        id: id, responses: responses, drains: pendingDrains, connection: connection, eventLoop: eventLoop),
+      connection: lifetime
     )
     if endStream { requests.finish() }
     let server = self.server
@@ -141,9 +148,15 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
 
   func http2ConnectionClosed(error: (any Error)?) {
     for id in Array(streams.keys) { http2StreamClosed(id, errorCode: .cancel) }
+    lifetime.close()
   }
 
   // MARK: Called by StreamResponder (on the event loop)
+
+  /// Drains every stream that asked since the last hop, in the order they asked.
+  fileprivate func drainPending() {
+    for id in pendingDrains.takeAll() { drain(id) }
+  }
 
   /// Sends everything the handler queued since the last drain, in order, in this loop turn
   /// (the HTTP/2 handler flushes once at its end).
@@ -152,6 +165,14 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     for item in state.responses.takeAll() {
       guard !state.finished else { break }
       switch item {
+      case .headers(let headers):
+        do {
+          try http2.sendHeaders(id, headers: responseHeaders(headers, state: state), endStream: false)
+        } catch {
+          state.responses.close(RPCError(code: .cancelled, message: "The headers could not be sent: \(error)", cause: error))
+          http2.resetStream(id, errorCode: .internalError)
+          return
+        }
       case .message(let payload, let headers):
         do {
           if let headers { try http2.sendHeaders(id, headers: responseHeaders(headers, state: state), endStream: false) }
@@ -293,10 +314,12 @@ final class ServerStreamState {
 }
 
 /// The handler's side of a server stream: queues responses for the event loop, waking it
-/// once per burst, and waits only when the stream or the queue is full.
+/// once per burst (and once per connection when many streams write at once), and waits only
+/// when the stream or the queue is full.
 struct StreamResponder: ServerCallResponder {
   let id: HTTP2StreamID
   let responses: ResponseQueue
+  let drains: PendingDrains
   let connection: NIOLoopBound<GRPCServerConnection>
   let eventLoop: any EventLoop
 
@@ -304,6 +327,11 @@ struct StreamResponder: ServerCallResponder {
     let (scheduleDrain, mustWait) = try responses.enqueue(.message(payload, headers: headers), cost: payload.count)
     if scheduleDrain { scheduleDrainOnLoop() }
     if mustWait { try await responses.waitForRoom() }
+  }
+
+  func sendHeaders(_ headers: Metadata) async throws {
+    let (scheduleDrain, _) = try responses.enqueue(.headers(headers), cost: 0)
+    if scheduleDrain { scheduleDrainOnLoop() }
   }
 
   func finish(headers: Metadata?, lastMessage: [UInt8]?, status: Status, trailers: Metadata) {
@@ -314,7 +342,8 @@ struct StreamResponder: ServerCallResponder {
   }
 
   private func scheduleDrainOnLoop() {
-    let (id, connection) = (self.id, self.connection)
-    eventLoop.execute { connection.value.drain(id) }
+    guard drains.add(id) else { return }
+    let connection = self.connection
+    eventLoop.execute { connection.value.drainPending() }
   }
 }

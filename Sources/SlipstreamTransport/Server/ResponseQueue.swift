@@ -11,6 +11,7 @@ import Synchronization
 /// of the call leave in the order the handler produced them.
 final class ResponseQueue: Sendable {
   enum Item {
+    case headers(Metadata)
     case message([UInt8], headers: Metadata?)
     case finish(headers: Metadata?, lastMessage: [UInt8]?, status: Status, trailers: Metadata)
   }

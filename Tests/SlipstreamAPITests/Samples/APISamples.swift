@@ -62,6 +62,8 @@ enum APISamples {
     $0.last = d("187.24")
     $0.timestampNs = t0
     $0.source = "simulated-模拟"
+    $0.receivedAtNs = t0 + 40
+    $0.sequence = .max
   }
   static let btcQuote = Slipstream_Types_V1_Quote.with {
     $0.symbol = btc
@@ -72,6 +74,8 @@ enum APISamples {
     $0.last = d("64005")
     $0.timestampNs = t0 + 1
     $0.source = "coinbase"
+    $0.receivedAtNs = t0 + 41
+    $0.sequence = 7
   }
   static let intent = Slipstream_Types_V1_OrderIntent.with {
     $0.intentID = "intent-1"

@@ -104,10 +104,11 @@ def samples(pool: descriptor_pool.DescriptorPool) -> list[tuple[str, object]]:
 
     quote = {"symbol": aapl, "bid": d("187.23"), "ask": d("187.25"), "bid_size": d("300"),
              "ask_size": d("1200.5"), "last": d("187.24"), "timestamp_ns": T0,
-             "source": "simulated-模拟"}
+             "source": "simulated-模拟", "received_at_ns": T0 + 40, "sequence": 18446744073709551615}
     btc_quote = {"symbol": btc, "bid": d("64000.01"), "ask": d("64010.99"),
                  "bid_size": d("0.25"), "ask_size": d("1.125"), "last": d("64005"),
-                 "timestamp_ns": T0 + 1, "source": "coinbase"}
+                 "timestamp_ns": T0 + 1, "source": "coinbase",
+                 "received_at_ns": T0 + 41, "sequence": 7}
     intent = {"intent_id": "intent-1", "symbol": aapl, "side": "SIDE_BUY", "quantity": d("10.5"),
               "order_type": "ORDER_TYPE_SMART_LIMIT", "limit_price": d("187.30"),
               "time_in_force": "TIME_IN_FORCE_DAY", "fractional": True,

@@ -7,18 +7,26 @@ import Testing
 /// response the attack gets and that a well-behaved client, connected before the attack,
 /// is still served after it. (A message over the receive limit is covered by
 /// `GRPCTransportTests.messageOverTheReceiveLimitIsResourceExhaustedAndTheConnectionStaysUp`.)
+/// Every attack that costs the attacker its connection leaves one `notice` log line naming
+/// the peer and the reason.
 @Suite("gRPC server under attack")
 struct GRPCServerHardeningTests {
   let codec = StringCodec()
 
   /// Runs `attack` against a fresh server with a bystander client served before and after it.
+  /// The server logs into `log`.
   private func underAttack(
     security: ServerSecurity = .plaintext,
     clientSecurity: ClientSecurity = .plaintext,
+    log: LogCapture = LogCapture(),
     configure: (inout GRPCServerConfiguration) -> Void = { _ in },
     _ attack: (Int) async throws -> Void
   ) async throws {
-    try await withServer(security: security, clientSecurity: clientSecurity, configure: configure) { rpc, _, port in
+    let configureWithLog: (inout GRPCServerConfiguration) -> Void = { configuration in
+      configuration.logger = log.logger
+      configure(&configuration)
+    }
+    try await withServer(security: security, clientSecurity: clientSecurity, configure: configureWithLog) { rpc, _, port in
       let before = try await rpc.unary(Test.echo, request: "before", serializer: codec, deserializer: codec)
       #expect(before.message == "before")
       try await attack(port)
@@ -31,13 +39,17 @@ struct GRPCServerHardeningTests {
   /// GOAWAY comes does not depend on how fast the script runs.
   @Test("rapid reset: HEADERS + RST_STREAM in a loop gets GOAWAY(INTERNAL_ERROR) after the 1,000-reset burst")
   func rapidReset() async throws {
-    try await underAttack(configure: { $0.http2.streamResetRateLimit = .init(burst: 1000, ratePerSecond: 1) }) { port in
+    let log = LogCapture()
+    try await underAttack(log: log, configure: { $0.http2.streamResetRateLimit = .init(burst: 1000, ratePerSecond: 1) }) { port in
       let report = try await AttackPeer.run("rapid-reset", port: port, count: 3000)
       #expect(report.goaway == AttackPeer.ErrorCode.internalError, "\(report)")
       #expect(report.closed, "\(report)")
       // The GOAWAY's last stream is the one whose reset broke the limit.
       let resetsAtGoaway = Int((report.lastStream ?? 0) + 1) / 2
       #expect((1001...1100).contains(resetsAtGoaway), "\(report)")
+      let line = await log.line { $0.hasPrefix("notice connection closed") }
+      // The server says what happened, and to whom.
+      #expect(line.contains("GOAWAY(INTERNAL_ERROR)") && line.contains("peer=ipv4:127.0.0.1:"), "\(line)")
     }
   }
 
@@ -53,10 +65,14 @@ struct GRPCServerHardeningTests {
   /// CVE-2024-28182: nghttp2 fails the session at once (no GOAWAY) and the connection closes.
   @Test("CONTINUATION flood: more than 8 CONTINUATION frames close the connection", arguments: [9, 100])
   func continuationFlood(continuations: Int) async throws {
-    try await underAttack { port in
+    let log = LogCapture()
+    try await underAttack(log: log) { port in
       let report = try await AttackPeer.run("continuations", port: port, count: continuations)
       #expect(report.closed, "\(report)")
       #expect(report.grpcStatus == nil, "\(report)")
+      let line = await log.line { $0.hasPrefix("notice connection closed") }
+      // The server says what happened, and to whom.
+      #expect(line.contains("Too many CONTINUATION frames") && line.contains("peer=ipv4:127.0.0.1:"), "\(line)")
     }
   }
 
@@ -74,11 +90,15 @@ struct GRPCServerHardeningTests {
   /// not read, so nghttp2 queues them until `maxOutboundAck` (1,000) and then fails the session.
   @Test("PING and SETTINGS floods from a peer that never reads are cut off", arguments: ["ping-flood", "settings-flood"])
   func floodWithoutReading(mode: String) async throws {
-    try await underAttack { port in
+    let log = LogCapture()
+    try await underAttack(log: log) { port in
       let report = try await AttackPeer.run(mode, port: port, count: 2_000_000)
       #expect(report.closed, "\(report)")
       #expect(!report.blocked, "the server must keep reading and cut the peer off: \(report)")
       #expect(report.sent < 2_000_000, "\(report)")
+      let line = await log.line { $0.hasPrefix("notice connection closed") }
+      // The server says what happened, and to whom.
+      #expect(line.contains("Flooding was detected") && line.contains("peer=ipv4:127.0.0.1:"), "\(line)")
     }
   }
 
@@ -103,47 +123,67 @@ struct GRPCServerHardeningTests {
 
   @Test("a SETTINGS frame with more than 32 entries gets GOAWAY(ENHANCE_YOUR_CALM)")
   func tooManySettings() async throws {
-    try await underAttack { port in
+    let log = LogCapture()
+    try await underAttack(log: log) { port in
       let report = try await AttackPeer.run("settings-entries", port: port, count: 33)
       #expect(report.goaway == AttackPeer.ErrorCode.enhanceYourCalm, "\(report)")
       #expect(report.acks == 0, "\(report)")
       #expect(report.closed, "\(report)")
+      let line = await log.line { $0.hasPrefix("notice connection closed") }
+      // The server says what happened, and to whom.
+      #expect(line.contains("GOAWAY(ENHANCE_YOUR_CALM)") && line.contains("peer=ipv4:127.0.0.1:"), "\(line)")
     }
   }
 
   @Test("a peer that never sends the client preface gets GOAWAY(SETTINGS_TIMEOUT) and is closed")
   func silentPeer() async throws {
-    try await underAttack(configure: { $0.http2.settingsTimeout = .milliseconds(300) }) { port in
+    let log = LogCapture()
+    try await underAttack(log: log, configure: { $0.http2.settingsTimeout = .milliseconds(300) }) { port in
       let report = try await AttackPeer.run("silent", port: port)
       #expect(report.goaway == AttackPeer.ErrorCode.settingsTimeout, "\(report)")
       #expect(report.closed, "\(report)")
+      let line = await log.line { $0.hasPrefix("notice connection closed") }
+      // The server says what happened, and to whom.
+      #expect(line.contains("did not arrive within the SETTINGS timeout") && line.contains("peer=ipv4:127.0.0.1:"), "\(line)")
     }
   }
 
   @Test("garbage bytes to the plaintext port: clean close")
   func garbageToPlaintext() async throws {
-    try await underAttack { port in
+    let log = LogCapture()
+    try await underAttack(log: log) { port in
       let report = try await AttackPeer.run("garbage", port: port)
       #expect(report.closed, "\(report)")
+      let line = await log.line { $0.hasPrefix("notice connection closed") }
+      // The server says what happened, and to whom.
+      #expect(line.contains("bad client magic") && line.contains("peer=ipv4:127.0.0.1:"), "\(line)")
     }
   }
 
   @Test("a TLS ClientHello to the plaintext port: the handshake fails and the connection closes")
   func tlsToPlaintext() async throws {
-    try await underAttack { port in
+    let log = LogCapture()
+    try await underAttack(log: log) { port in
       let report = try await AttackPeer.run("tls-to-plaintext", port: port)
       #expect(report.closed, "\(report)")
       #expect(report.handshake != "succeeded", "\(report)")
+      let line = await log.line { $0.hasPrefix("notice connection closed") }
+      // The server says what happened, and to whom.
+      #expect(line.contains("bad client magic") && line.contains("peer=ipv4:127.0.0.1:"), "\(line)")
     }
   }
 
   @Test("plaintext HTTP/2 to the TLS port: clean close")
   func plaintextToTLS() async throws {
     let pki = try TestPKI()
-    try await underAttack(security: .tls(pki.serverTLS()), clientSecurity: .tls(pki.clientTLS())) { port in
+    let log = LogCapture()
+    try await underAttack(security: .tls(pki.serverTLS()), clientSecurity: .tls(pki.clientTLS()), log: log) { port in
       let report = try await AttackPeer.run("h2c-to-tls", port: port)
       #expect(report.closed, "\(report)")
       #expect(report.goaway == nil, "no HTTP/2 frame may come back in plaintext: \(report)")
+      let line = await log.line { $0.hasPrefix("notice connection closed") }
+      // The server says what happened, and to whom.
+      #expect(line.contains("the peer did not speak TLS") && line.contains("peer=ipv4:127.0.0.1:"), "\(line)")
     }
   }
 }

@@ -1,0 +1,155 @@
+public import SlipstreamAPI
+public import SlipstreamDomain
+import SwiftProtobuf
+import Synchronization
+
+/// Why the hub dropped a quote from a feed.
+public enum DroppedQuoteReason: String, Sendable, Hashable, CaseIterable {
+  /// The bid is above the ask.
+  case crossed
+  /// The bid equals the ask.
+  case locked
+  /// A price is zero or negative.
+  case nonPositivePrice = "non_positive_price"
+  /// A size is negative.
+  case negativeSize = "negative_size"
+  /// Not representable (arithmetic overflow) or not encodable.
+  case invalid
+  /// The symbol is no longer subscribed upstream (a late quote after an unsubscribe).
+  case notSubscribed = "not_subscribed"
+}
+
+/// Counters of what the hub did with incoming quotes.
+public struct QuoteHubStatistics: Sendable, Hashable {
+  /// Quotes accepted into the cache.
+  public var accepted: UInt64 = 0
+  /// Quotes dropped, by reason.
+  public var dropped: [DroppedQuoteReason: UInt64] = [:]
+  /// Deliveries offered to subscriber mailboxes (one per subscriber per quote).
+  public var offered: UInt64 = 0
+}
+
+/// The latest quote per symbol and the subscribers listening to each symbol.
+///
+/// `publish` validates a quote with the domain rules, stores it with the next sequence number
+/// of its symbol, encodes it once and offers it to every mailbox listening to the symbol.
+/// Thread-safe; `publish` never waits on a subscriber.
+public final class QuoteHub: Sendable {
+  private struct State {
+    var latest: [Symbol: CachedQuote] = [:]
+    var listeners: [Symbol: [ObjectIdentifier: QuoteMailbox]] = [:]
+    var statistics = QuoteHubStatistics()
+    /// Symbols quotes are accepted for; nil accepts all (no subscription gate).
+    var accepting: Set<Symbol>?
+  }
+
+  /// Names the feed in cached quotes (`source`).
+  public let source: String
+  private let state = Mutex(State())
+
+  /// Creates an empty hub.
+  /// - Parameter source: The feed's name, carried by every quote.
+  public init(source: String) {
+    self.source = source
+  }
+
+  /// Counters so far.
+  public var statistics: QuoteHubStatistics { state.withLock { $0.statistics } }
+
+  /// The latest quote of `symbol`.
+  public func latest(_ symbol: Symbol) -> CachedQuote? { state.withLock { $0.latest[symbol] } }
+
+  /// Restricts accepted quotes to `symbols` (the upstream subscriptions) and forgets the
+  /// cached quotes of every other symbol.
+  func setAccepting(_ symbols: Set<Symbol>) {
+    state.withLock { state in
+      state.accepting = symbols
+      state.latest = state.latest.filter { symbols.contains($0.key) }
+    }
+  }
+
+  /// Validates, caches and fans out one quote.
+  /// - Returns: nil when accepted, or why it was dropped (also counted).
+  @discardableResult
+  public func publish(_ quote: Quote) -> DroppedQuoteReason? {
+    if let reason = Self.validate(quote) {
+      state.withLock { $0.statistics.dropped[reason, default: 0] += 1 }
+      return reason
+    }
+    let waiters = state.withLock { state -> [UnsafeContinuation<Void, Never>]? in
+      if let accepting = state.accepting, !accepting.contains(quote.symbol) {
+        state.statistics.dropped[.notSubscribed, default: 0] += 1
+        return nil
+      }
+      let sequence = (state.latest[quote.symbol]?.sequence ?? 0) + 1
+      let wire = Slipstream_Types_V1_Quote(quote, source: source, sequence: sequence)
+      guard let encoded: [UInt8] = try? wire.serializedBytes() else {
+        state.statistics.dropped[.invalid, default: 0] += 1
+        return nil
+      }
+      let cached = CachedQuote(quote: quote, sequence: sequence, encoded: encoded)
+      state.latest[quote.symbol] = cached
+      state.statistics.accepted += 1
+      guard let listeners = state.listeners[quote.symbol] else { return [] }
+      state.statistics.offered += UInt64(listeners.count)
+      var waiters: [UnsafeContinuation<Void, Never>] = []
+      waiters.reserveCapacity(listeners.count)
+      for mailbox in listeners.values {
+        if let waiter = mailbox.offer(cached) { waiters.append(waiter) }
+      }
+      return waiters
+    }
+    guard let waiters else { return .notSubscribed }
+    for waiter in waiters { waiter.resume() }
+    return nil
+  }
+
+  /// Starts offering quotes of `symbols` to `mailbox`, first the cached ones when
+  /// `snapshot` is set (atomically, so no quote falls between the snapshot and the stream).
+  func attach(_ mailbox: QuoteMailbox, to symbols: [Symbol], snapshot: Bool) {
+    let key = ObjectIdentifier(mailbox)
+    state.withLock { state in
+      for symbol in symbols {
+        state.listeners[symbol, default: [:]][key] = mailbox
+        if snapshot, let cached = state.latest[symbol] { _ = mailbox.offer(cached) }
+      }
+    }
+  }
+
+  /// Stops offering anything to `mailbox`.
+  func detach(_ mailbox: QuoteMailbox) {
+    let key = ObjectIdentifier(mailbox)
+    state.withLock { state in
+      for symbol in Array(state.listeners.keys) {
+        state.listeners[symbol]?[key] = nil
+        if state.listeners[symbol]?.isEmpty == true { state.listeners[symbol] = nil }
+      }
+    }
+  }
+
+  /// Detaches every mailbox of `client` from `symbol` (its subscription was evicted).
+  func detach(client: String, from symbol: Symbol) {
+    state.withLock { state in
+      state.listeners[symbol] = state.listeners[symbol]?.filter { $0.value.client != client }
+      if state.listeners[symbol]?.isEmpty == true { state.listeners[symbol] = nil }
+    }
+  }
+
+  /// Number of mailboxes listening to `symbol`.
+  func listenerCount(_ symbol: Symbol) -> Int { state.withLock { $0.listeners[symbol]?.count ?? 0 } }
+
+  private static func validate(_ quote: Quote) -> DroppedQuoteReason? {
+    do {
+      try QuoteValidation.validatePrices(quote)
+      return nil
+    } catch {
+      switch error {
+      case .crossed: return .crossed
+      case .locked: return .locked
+      case .nonPositivePrice: return .nonPositivePrice
+      case .negativeSize: return .negativeSize
+      case .stale, .arithmetic: return .invalid
+      }
+    }
+  }
+}

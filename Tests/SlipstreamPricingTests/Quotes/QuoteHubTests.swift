@@ -1,0 +1,112 @@
+import Foundation
+import SlipstreamAPI
+import SlipstreamDomain
+@testable import SlipstreamPricing
+import SwiftProtobuf
+import Testing
+
+@Suite("Quote hub: cache, validation, conflating fan-out")
+struct QuoteHubTests {
+  @Test("quotes breaking the market rules are dropped, counted and never cached",
+        arguments: [
+          (quote("AAPL", bid: "10.02", ask: "10.01"), DroppedQuoteReason.crossed),
+          (quote("AAPL", bid: "10.01", ask: "10.01"), .locked),
+          (quote("AAPL", bid: "0", ask: "10.01"), .nonPositivePrice),
+          (quote("AAPL", bid: "-1", ask: "10.01"), .nonPositivePrice),
+          (Quote(symbol: sym("AAPL"), bid: "1", ask: "2", bidSize: -5, askSize: 1, eventTime: .epoch, receiveTime: .epoch), .negativeSize),
+        ])
+  func dropsInvalid(bad: Quote, reason: DroppedQuoteReason) {
+    let hub = QuoteHub(source: "test")
+    #expect(hub.publish(bad) == reason)
+    #expect(hub.latest(sym("AAPL")) == nil)
+    #expect(hub.statistics.dropped == [reason: 1])
+    #expect(hub.statistics.accepted == 0)
+  }
+
+  @Test("each accepted quote gets the next sequence number of its symbol and is encoded once")
+  func sequencesPerSymbol() throws {
+    let hub = QuoteHub(source: "test")
+    #expect(hub.publish(quote("AAPL", bid: "1.00", ask: "1.01")) == nil)
+    #expect(hub.publish(quote("MSFT", bid: "2.00", ask: "2.01")) == nil)
+    #expect(hub.publish(quote("AAPL", bid: "1.01", ask: "1.02", time: 2_000)) == nil)
+    let latest = try #require(hub.latest(sym("AAPL")))
+    #expect(latest.sequence == 2)
+    #expect(hub.latest(sym("MSFT"))?.sequence == 1)
+    let decoded = try Slipstream_Types_V1_Quote(serializedBytes: latest.encoded)
+    #expect(decoded.bid.value == "1.01" && decoded.ask.value == "1.02")
+    #expect(decoded.sequence == 2 && decoded.timestampNs == 2_000 && decoded.source == "test")
+  }
+
+  @Test("only upstream symbols are accepted once the service sets them; other cached quotes are forgotten")
+  func acceptsOnlyUpstream() {
+    let hub = QuoteHub(source: "test")
+    hub.publish(quote("MSFT", bid: "2.00", ask: "2.01"))
+    hub.setAccepting([sym("AAPL")])
+    #expect(hub.latest(sym("MSFT")) == nil)
+    #expect(hub.publish(quote("MSFT", bid: "2.00", ask: "2.01")) == .notSubscribed)
+    #expect(hub.publish(quote("AAPL", bid: "1.00", ask: "1.01")) == nil)
+  }
+
+  @Test("a mailbox that is not read keeps one quote per symbol and counts the rest as skipped")
+  func conflates() async throws {
+    let hub = QuoteHub(source: "test")
+    let mailbox = QuoteMailbox(client: "slow")
+    hub.attach(mailbox, to: [sym("AAPL"), sym("MSFT")], snapshot: false)
+    for cents in 0..<1_000 {
+      hub.publish(quote("AAPL", bid: "1.\(String(format: "%03d", cents))", ask: "2"))
+    }
+    hub.publish(quote("MSFT", bid: "3", ask: "4"))
+    hub.publish(quote("AAPL", bid: "1.5", ask: "2"))
+    let (deliveries, total) = try #require(await mailbox.next())
+    #expect(deliveries.map(\.quote.quote.symbol) == [sym("AAPL"), sym("MSFT")])
+    #expect(deliveries[0].quote.quote.bid == "1.5")
+    #expect(deliveries[0].quote.sequence == 1_001)
+    #expect(deliveries.map(\.skipped) == [1_000, 0])
+    #expect(total == 1_000)
+    #expect(hub.statistics.offered == 1_002)
+  }
+
+  @Test("attaching with a snapshot offers the cached quotes first")
+  func snapshot() async throws {
+    let hub = QuoteHub(source: "test")
+    hub.publish(quote("AAPL", bid: "1", ask: "2"))
+    let mailbox = QuoteMailbox(client: "c")
+    hub.attach(mailbox, to: [sym("AAPL"), sym("MSFT")], snapshot: true)
+    let (deliveries, _) = try #require(await mailbox.next())
+    #expect(deliveries.map(\.quote.quote.symbol) == [sym("AAPL")])
+  }
+
+  @Test("closing a mailbox ends a waiting reader; detached mailboxes get nothing")
+  func closeAndDetach() async {
+    let hub = QuoteHub(source: "test")
+    let mailbox = QuoteMailbox(client: "c")
+    hub.attach(mailbox, to: [sym("AAPL")], snapshot: false)
+    hub.detach(client: "c", from: sym("AAPL"))
+    #expect(hub.listenerCount(sym("AAPL")) == 0)
+    hub.publish(quote("AAPL", bid: "1", ask: "2"))
+    async let reader = mailbox.next()
+    mailbox.close()
+    #expect(await reader == nil)
+  }
+}
+
+@Suite("StreamQuotesResponse envelope written around a pre-encoded quote")
+struct StreamQuoteEncodingTests {
+  @Test("decodes to the same message swift-protobuf would build",
+        arguments: [(1, 0, 0), (300, 5, 70_000), (UInt64.max, 1, UInt64.max)] as [(UInt64, UInt64, UInt64)])
+  func matchesProtobuf(sequence: UInt64, skipped: UInt64, total: UInt64) throws {
+    var wireQuote = Slipstream_Types_V1_Quote()
+    wireQuote.symbol.ticker = "AAPL"
+    wireQuote.bid.value = "189.95"
+    wireQuote.timestampNs = 1_700_000_000_123_456_789
+    let bytes = StreamQuoteEncoding.response(
+      quote: try wireQuote.serializedBytes(), sequence: sequence, skipped: skipped, totalSkipped: total)
+    var expected = Slipstream_Pricing_V1_StreamQuotesResponse()
+    expected.quote = wireQuote
+    expected.sequence = sequence
+    expected.skipped = skipped
+    expected.totalSkipped = total
+    #expect(try Slipstream_Pricing_V1_StreamQuotesResponse(serializedBytes: bytes) == expected)
+    #expect(bytes == (try expected.serializedBytes() as [UInt8]))
+  }
+}
