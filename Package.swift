@@ -193,6 +193,13 @@ let package = Package(
       exclude: ["config.json"],
       swiftSettings: swiftSettings
     ),
+    .executableTarget(
+      name: "ledger-service",
+      dependencies: ["SlipstreamLedger", "SlipstreamServiceRuntime", "SlipstreamTransport", "SlipstreamRPC"],
+      path: "services/ledger-service",
+      exclude: ["config.json", "README.md"],
+      swiftSettings: swiftSettings
+    ),
 
     // Benchmark server (Benchmarks/run.py drives it against peer implementations).
     .executableTarget(
