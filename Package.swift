@@ -372,5 +372,12 @@ let package = Package(
       exclude: ["postgres"],
       swiftSettings: swiftSettings
     ),
+    .testTarget(
+      name: "LedgerServiceTests",
+      dependencies: ["SlipstreamAPI", "SlipstreamRPC", "SlipstreamWire", "SlipstreamTransport", "SlipstreamTLS"],
+      // The grpcio client is run by the tests with python3, not built or bundled.
+      exclude: ["python"],
+      swiftSettings: swiftSettings
+    ),
   ]
 )
