@@ -241,6 +241,15 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    // Ledger: durable trades/s and acknowledgement latency through the store with group
+    // commit, on SQLite and PostgreSQL; a program that prints figures (not a test).
+    .executableTarget(
+      name: "ledger-bench",
+      dependencies: ["SlipstreamLedger", "SlipstreamDomain"],
+      path: "Benchmarks/LedgerBench",
+      swiftSettings: swiftSettings
+    ),
+
     // The gRPC interop suite's server and client, for runs against other gRPC implementations.
     .executableTarget(
       name: "interop-server",
