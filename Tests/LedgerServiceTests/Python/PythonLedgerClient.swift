@@ -2,8 +2,8 @@ import Foundation
 import Synchronization
 
 /// `Tests/LedgerServiceTests/python/ledger_client.py` run as a child process; its output is
-/// collected by the pipe's readability handler and its end reported by the termination
-/// handler, so nothing waits on it from the cooperative pool.
+/// read on a thread of its own and its end reported by the termination handler, so nothing
+/// waits on it from the cooperative pool.
 final class PythonLedgerClient: Sendable {
   static let script = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent()
@@ -43,20 +43,22 @@ final class PythonLedgerClient: Sendable {
     self.finished = finished
     self.outputEnded = outputEnded
     let output = self.output
-    pipe.fileHandleForReading.readabilityHandler = { handle in
-      let data = handle.availableData
-      guard !data.isEmpty else {
-        handle.readabilityHandler = nil
-        outputEndedSink.finish()
-        return
-      }
-      output.bytes.withLock { $0.append(contentsOf: data) }
-    }
     process.terminationHandler = { process in
       finishedSink.yield(process.terminationStatus)
       finishedSink.finish()
     }
     try process.run()
+    // Read the output on a thread of its own (a blocking read; never on the cooperative pool,
+    // and no dispatch readability source).
+    let handle = pipe.fileHandleForReading
+    Thread {
+      while true {
+        let data = handle.availableData
+        if data.isEmpty { break }
+        output.bytes.withLock { $0.append(contentsOf: data) }
+      }
+      outputEndedSink.finish()
+    }.start()
   }
 
   /// Waits for the exit status and the end of the output.
