@@ -193,6 +193,13 @@ let package = Package(
       exclude: ["config.json"],
       swiftSettings: swiftSettings
     ),
+    .executableTarget(
+      name: "ledger-service",
+      dependencies: ["SlipstreamLedger", "SlipstreamServiceRuntime", "SlipstreamTransport", "SlipstreamRPC"],
+      path: "services/ledger-service",
+      exclude: ["config.json", "README.md"],
+      swiftSettings: swiftSettings
+    ),
 
     // Benchmark server (Benchmarks/run.py drives it against peer implementations).
     .executableTarget(
@@ -260,6 +267,15 @@ let package = Package(
         .product(name: "NIOEmbedded", package: "swift-nio"),
       ],
       path: "Tests/Fuzz/HTTP2Fuzzer",
+      swiftSettings: swiftSettings
+    ),
+
+    // Ledger: durable trades/s and acknowledgement latency through the store with group
+    // commit, on SQLite and PostgreSQL; a program that prints figures (not a test).
+    .executableTarget(
+      name: "ledger-bench",
+      dependencies: ["SlipstreamLedger", "SlipstreamDomain"],
+      path: "Benchmarks/LedgerBench",
       swiftSettings: swiftSettings
     ),
 
@@ -399,6 +415,13 @@ let package = Package(
       dependencies: ["SlipstreamLedger", "SlipstreamDomain", "SlipstreamAPI", "SlipstreamRPC", "SlipstreamWire"],
       // The throwaway PostgreSQL cluster scripts are run by CI, not built or bundled.
       exclude: ["postgres"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "LedgerServiceTests",
+      dependencies: ["SlipstreamAPI", "SlipstreamRPC", "SlipstreamWire", "SlipstreamTransport", "SlipstreamTLS"],
+      // The grpcio client is run by the tests with python3, not built or bundled.
+      exclude: ["python"],
       swiftSettings: swiftSettings
     ),
   ]
