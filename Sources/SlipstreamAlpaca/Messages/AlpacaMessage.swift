@@ -138,7 +138,7 @@ package enum AlpacaMessageDecoder {
     let bidSize = try amount("bs")
     let askSize = try amount("as")
     guard case .string(let timeText)? = value["t"] else { throw fail("no string field 't'") }
-    guard let eventTime = AlpacaTimestamp.parse(timeText) else {
+    guard let eventTime = Timestamp(rfc3339: timeText) else {
       throw fail("field 't' ('\(timeText)') is not an RFC 3339 timestamp with at most 9 fraction digits")
     }
     return Quote(

@@ -164,7 +164,7 @@ public final class CSVReplayFeed: QuoteFeed {
     let time: Timestamp
     if let nanos = Int64(fields[0]) {
       time = Timestamp(nanosecondsSinceEpoch: nanos)
-    } else if let parsed = RFC3339.parse(Substring(fields[0])) {
+    } else if let parsed = Timestamp(rfc3339: fields[0]) {
       time = parsed
     } else {
       throw fail("timestamp", "\"\(fields[0])\" is neither RFC 3339 (2024-03-05T14:30:00Z) nor integer nanoseconds")

@@ -25,21 +25,21 @@ struct AlpacaTimestampTests {
       ("2024-03-05t15:04:05.5z", 500_000_000),
     ] as [(String, Int64)])
   func fractions(text: String, nanos: Int64) {
-    #expect(AlpacaTimestamp.parse(text) == Timestamp(nanosecondsSinceEpoch: Self.base * 1_000_000_000 + nanos))
+    #expect(Timestamp(rfc3339: text) == Timestamp(nanosecondsSinceEpoch: Self.base * 1_000_000_000 + nanos))
   }
 
   @Test("offsets are applied")
   func offsets() {
-    let utc = AlpacaTimestamp.parse("2024-03-05T15:04:05Z")
-    #expect(AlpacaTimestamp.parse("2024-03-05T10:04:05-05:00") == utc)
-    #expect(AlpacaTimestamp.parse("2024-03-05T20:34:05+05:30") == utc)
+    let utc = Timestamp(rfc3339: "2024-03-05T15:04:05Z")
+    #expect(Timestamp(rfc3339: "2024-03-05T10:04:05-05:00") == utc)
+    #expect(Timestamp(rfc3339: "2024-03-05T20:34:05+05:30") == utc)
   }
 
   @Test("the epoch, a leap day and dates before 1970")
   func calendar() {
-    #expect(AlpacaTimestamp.parse("1970-01-01T00:00:00Z") == Timestamp(nanosecondsSinceEpoch: 0))
-    #expect(AlpacaTimestamp.parse("2024-02-29T00:00:00Z") == Timestamp(secondsSinceEpoch: 1_709_164_800))
-    #expect(AlpacaTimestamp.parse("1969-12-31T23:59:59.5Z") == Timestamp(nanosecondsSinceEpoch: -500_000_000))
+    #expect(Timestamp(rfc3339: "1970-01-01T00:00:00Z") == Timestamp(nanosecondsSinceEpoch: 0))
+    #expect(Timestamp(rfc3339: "2024-02-29T00:00:00Z") == Timestamp(secondsSinceEpoch: 1_709_164_800))
+    #expect(Timestamp(rfc3339: "1969-12-31T23:59:59.5Z") == Timestamp(nanosecondsSinceEpoch: -500_000_000))
   }
 
   @Test(
@@ -51,6 +51,6 @@ struct AlpacaTimestampTests {
       "2024-03-05T15:04:05Zjunk", "2024-3-05T15:04:05Z", "+024-03-05T15:04:05Z", "2300-01-01T00:00:00Z",
     ])
   func refused(text: String) {
-    #expect(AlpacaTimestamp.parse(text) == nil)
+    #expect(Timestamp(rfc3339: text) == nil)
   }
 }

@@ -1,13 +1,11 @@
-import SlipstreamDomain
-
-/// RFC 3339 timestamps as Alpaca sends them (`2024-03-05T15:04:05.123456789Z`), read exactly
-/// into nanoseconds since the epoch.
-package enum AlpacaTimestamp {
+/// RFC 3339 timestamps (`2024-03-05T15:04:05.123456789Z`), as market-data feeds and files
+/// write them, read exactly into nanoseconds since the epoch (no floating point).
+extension Timestamp {
   /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` with 0 to 9 fraction digits
   /// (`t` and `z` are accepted in lowercase, as RFC 3339 allows).
   /// - Returns: `nil` when the text is not such a timestamp, names an impossible date or
   ///   time, or lies outside the `Int64` nanosecond range (1677–2262).
-  package static func parse(_ text: String) -> Timestamp? {
+  public init?(rfc3339 text: some StringProtocol) {
     let b = Array(text.utf8)
     guard b.count >= 20, b.count <= 35 else { return nil }
     func number(_ range: Range<Int>) -> Int? {
@@ -54,6 +52,6 @@ package enum AlpacaTimestamp {
     let (scaled, overflow1) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
     let (total, overflow2) = scaled.addingReportingOverflow(nanos)
     guard !overflow1, !overflow2 else { return nil }
-    return Timestamp(nanosecondsSinceEpoch: total)
+    self.init(nanosecondsSinceEpoch: total)
   }
 }
