@@ -390,7 +390,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SlipstreamAlpacaTests",
-      dependencies: ["SlipstreamAlpaca", "SlipstreamDomain", "SlipstreamTLS", "SlipstreamPricing"],
+      dependencies: ["SlipstreamTestSupport", "SlipstreamAlpaca", "SlipstreamDomain", "SlipstreamTLS", "SlipstreamPricing"],
       // The Alpaca stand-in server is run by the tests with python3, not built or bundled.
       exclude: ["python"],
       swiftSettings: swiftSettings
@@ -419,7 +419,7 @@ let package = Package(
     ),
     .testTarget(
       name: "LedgerServiceTests",
-      dependencies: ["SlipstreamAPI", "SlipstreamRPC", "SlipstreamWire", "SlipstreamTransport", "SlipstreamTLS"],
+      dependencies: ["SlipstreamTestSupport", "SlipstreamAPI", "SlipstreamRPC", "SlipstreamWire", "SlipstreamTransport", "SlipstreamTLS"],
       // The grpcio client is run by the tests with python3, not built or bundled.
       exclude: ["python"],
       swiftSettings: swiftSettings

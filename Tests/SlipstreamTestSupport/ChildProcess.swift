@@ -1,30 +1,50 @@
 public import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
 /// A program the test runs as a child process: stdout as a stream of lines (read on a thread
 /// of its own, so the cooperative pool never blocks), stderr into a file (a pipe nobody
-/// drains could fill and stall the child), and its exit status as an awaitable value.
+/// drains could fill and stall the child), stdin empty, and its exit status as an awaitable
+/// value.
 public final class ChildProcess: Sendable {
   public let process: Process
-  /// A fresh temporary directory, the child's working directory; deleted with this object.
+  /// The child's working directory: a fresh temporary one (deleted with this object) unless
+  /// the caller named one (kept, so a restarted child finds its state).
   public let directory: String
   /// stdout, line by line; ends when the child closes it.
   public let stdoutLines: AsyncStream<String>
   /// Where stderr goes.
   public let stderrPath: String
   private let exited: AsyncStream<Int32>
+  private let ownsDirectory: Bool
+  private let printed = PrintedLines()
 
-  /// Starts `executable` with `arguments` in a new temporary directory.
-  public init(executable: String, arguments: [String], environment: [String: String]? = nil) throws {
-    directory = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+  /// Starts `executable` with `arguments`.
+  /// - Parameters:
+  ///   - environment: The child's whole environment; the test's own when nil.
+  ///   - directory: The working directory (created if missing, kept afterwards); a new
+  ///     temporary directory, removed with this object, when nil.
+  ///   - stderrName: The file in the working directory that receives stderr.
+  public init(
+    executable: String, arguments: [String], environment: [String: String]? = nil,
+    directory: String? = nil, stderrName: String = "stderr.log"
+  ) throws {
+    ownsDirectory = directory == nil
+    self.directory = directory
+      ?? FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
     process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    process.currentDirectoryURL = URL(fileURLWithPath: self.directory)
     if let environment { process.environment = environment }
     let output = Pipe()
-    stderrPath = directory + "/stderr.log"
+    stderrPath = self.directory + "/" + stderrName
     FileManager.default.createFile(atPath: stderrPath, contents: nil)
+    process.standardInput = FileHandle.nullDevice
     process.standardOutput = output
     process.standardError = FileHandle(forWritingAtPath: stderrPath)
     let (lines, linesSink) = AsyncStream.makeStream(of: String.self)
@@ -37,6 +57,7 @@ public final class ChildProcess: Sendable {
     }
     try process.run()
     let handle = output.fileHandleForReading
+    let printed = self.printed
     Thread {
       var pending = Data()
       while true {
@@ -44,7 +65,9 @@ public final class ChildProcess: Sendable {
         if chunk.isEmpty { break }
         pending.append(chunk)
         while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-          linesSink.yield(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
+          let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+          printed.lines.withLock { $0.append(line) }
+          linesSink.yield(line)
           pending = Data(pending[(newline + 1)...])
         }
       }
@@ -69,6 +92,34 @@ public final class ChildProcess: Sendable {
     (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
   }
 
+  /// What the child printed so far: its stdout lines, then its stderr (for failure messages).
+  public var transcript: String {
+    (printed.lines.withLock { $0 } + [errorOutput()]).joined(separator: "\n")
+  }
+
+  /// Ends the child at once (SIGKILL): none of its shutdown code runs.
+  public func kill() {
+    _ = Glibc.kill(process.processIdentifier, SIGKILL)
+  }
+
+  /// Asks the child to stop (SIGTERM) if it is still running.
+  public func terminate() {
+    if process.isRunning { process.terminate() }
+  }
+
+  /// Whether `python3` can import every module of `imports` (e.g. "grpc, grpc_tools").
+  /// Blocks briefly: call it from a static initializer used by a test trait.
+  public static func pythonCanImport(_ imports: String) -> Bool {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", "import \(imports)"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+  }
+
   /// The executable `name` built next to the running test bundle (`swift build --build-tests`
   /// builds every product into the same folder).
   public static func builtProduct(_ name: String) -> String {
@@ -82,6 +133,11 @@ public final class ChildProcess: Sendable {
 
   deinit {
     if process.isRunning { process.terminate() }
-    try? FileManager.default.removeItem(atPath: directory)
+    if ownsDirectory { try? FileManager.default.removeItem(atPath: directory) }
   }
+}
+
+/// The stdout lines a child printed, shared with its reader thread.
+private final class PrintedLines: Sendable {
+  let lines = Mutex<[String]>([])
 }

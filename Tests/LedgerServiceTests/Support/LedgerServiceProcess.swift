@@ -3,25 +3,16 @@ import SlipstreamAPI
 import SlipstreamRPC
 import SlipstreamTLS
 import SlipstreamTransport
+import SlipstreamTestSupport
 import SlipstreamWire
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A running `ledger-service` process, started in a directory that outlives it (so a restart
 /// finds the same state directory, development certificates and SQLite file).
 final class LedgerServiceProcess: Sendable {
   /// The executable, built next to the test bundle by `swift build --build-tests` / `swift test`.
-  static let executable: String = {
-    let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    var directory = URL(fileURLWithPath: bundle).deletingLastPathComponent()
-    while directory.path != "/", !directory.lastPathComponent.hasSuffix("debug"), !directory.lastPathComponent.hasSuffix("release") {
-      directory.deleteLastPathComponent()
-    }
-    return directory.appendingPathComponent("ledger-service").path
-  }()
+  static let executable = ChildProcess.builtProduct("ledger-service")
 
   /// The bearer token the tests send; its SHA-256 is `tokenSHA256`.
   static let token = "ledger-test-token"
@@ -32,11 +23,10 @@ final class LedgerServiceProcess: Sendable {
     ["LEDGER__TOKENS": "[{\"tenant_id\":\"\(tenant)\",\"sha256\":\"\(tokenSHA256)\"}]"]
   }
 
-  let process: Process
-  let directory: String
-  let stdoutLines: AsyncStream<String>
-  let stderrPath: String
-  let exited: AsyncStream<Int32>
+  private let child: ChildProcess
+  var process: Process { child.process }
+  var directory: String { child.directory }
+  var stdoutLines: AsyncStream<String> { child.stdoutLines }
 
   /// Starts the service.
   /// - Parameters:
@@ -47,50 +37,13 @@ final class LedgerServiceProcess: Sendable {
   init(arguments: [String], directory: String, environment: [String: String] = [:], stderrName: String = "stderr.log") throws {
     #expect(FileManager.default.fileExists(atPath: Self.executable),
             "build the executable first (swift build --build-tests builds it): \(Self.executable)")
-    self.directory = directory
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    process = Process()
-    process.executableURL = URL(fileURLWithPath: Self.executable)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LEDGER__") && !$0.key.hasPrefix("SERVER__") }
-      .merging(environment) { _, given in given }
-    let output = Pipe()
-    // stderr goes to a file: a pipe nobody drains could fill and stall the service.
-    stderrPath = directory + "/" + stderrName
-    _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-    process.standardOutput = output
-    process.standardError = FileHandle(forWritingAtPath: stderrPath)
-    let (lines, linesSink) = AsyncStream.makeStream(of: String.self)
-    stdoutLines = lines
-    let (exited, exitSink) = AsyncStream.makeStream(of: Int32.self)
-    self.exited = exited
-    process.terminationHandler = { process in
-      exitSink.yield(process.terminationStatus)
-      exitSink.finish()
-    }
-    try process.run()
-    // Read stdout on a thread of its own: the cooperative pool must never block.
-    let handle = output.fileHandleForReading
-    Thread {
-      var pending = Data()
-      while true {
-        let chunk = handle.availableData
-        if chunk.isEmpty { break }
-        pending.append(chunk)
-        while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-          linesSink.yield(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
-          pending = Data(pending[(newline + 1)...])
-        }
-      }
-      linesSink.finish()
-    }.start()
+    let inherited = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LEDGER__") && !$0.key.hasPrefix("SERVER__") }
+    child = try ChildProcess(
+      executable: Self.executable, arguments: arguments, environment: inherited.merging(environment) { _, given in given },
+      directory: directory, stderrName: stderrName)
   }
 
-  func firstLine() async -> String? {
-    for await line in stdoutLines { return line }
-    return nil
-  }
+  func firstLine() async -> String? { await child.nextLine() }
 
   /// The gRPC port from the "listening on" line, or nil when the process ended first.
   func listeningPort() async -> Int? {
@@ -100,24 +53,13 @@ final class LedgerServiceProcess: Sendable {
     return Int(match.1)
   }
 
-  func exitStatus() async -> Int32? {
-    for await status in exited { return status }
-    return nil
-  }
+  func exitStatus() async -> Int32? { await child.exitStatus() }
 
   /// Kills the process at once (SIGKILL): no shutdown code runs.
-  func kill() {
-    _ = Glibc.kill(process.processIdentifier, SIGKILL)
-  }
+  func kill() { child.kill() }
 
   /// Everything the process wrote to stderr (call after it exited).
-  func errorOutput() -> String {
-    (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
-  }
-
-  deinit {
-    if process.isRunning { kill() }
-  }
+  func errorOutput() -> String { child.errorOutput() }
 
   /// A channel with the development client certificate (mutual TLS), which names no tenant.
   static func channel(port: Int, directory: String) throws -> GRPCChannel {

@@ -1,4 +1,5 @@
 import Foundation
+import SlipstreamTestSupport
 import Synchronization
 
 /// The Alpaca stand-in server (`python/alpaca_standin.py`) as a subprocess: it prints its port,
@@ -13,16 +14,7 @@ final class StandIn: Sendable {
     .appendingPathComponent("python/alpaca_standin.py").path
 
   /// Whether python3 with the `websockets` package is there (CI installs Tests/requirements.txt).
-  static let available: Bool = {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", "import websockets.asyncio.server"]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    guard (try? process.run()) != nil else { return false }
-    process.waitUntilExit()
-    return process.terminationStatus == 0
-  }()
+  static let available = ChildProcess.pythonCanImport("websockets.asyncio.server")
 
   let port: Int
   /// Whether it serves `wss://`.
