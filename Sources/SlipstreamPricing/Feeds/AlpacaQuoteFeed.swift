@@ -22,7 +22,8 @@ public final class AlpacaQuoteFeed: QuoteFeed {
   /// - Parameters:
   ///   - configuration: Alpaca's URL, keys and TLS.
   ///   - clock: Stamps each quote's receive time.
-  ///   - onApplied: Called with Alpaca's confirmed quote symbols after each change.
+  ///   - onApplied: Called with Alpaca's confirmed quote symbols after each change (also
+  ///     when Alpaca refused it).
   public init(
     configuration: AlpacaStreamConfiguration,
     clock: @escaping @Sendable () -> Timestamp,
@@ -75,6 +76,7 @@ public final class AlpacaQuoteFeed: QuoteFeed {
     let current = subscribed.withLock { $0 }
     let removed = current.subtracting(wanted).map(\.value).sorted()
     let added = wanted.subtracting(current).map(\.value).sorted()
+    guard !removed.isEmpty || !added.isEmpty else { return }
     do {
       if !removed.isEmpty { record(try await stream.unsubscribe(quotes: removed)) }
       if !added.isEmpty { record(try await stream.subscribe(quotes: added)) }
