@@ -12,8 +12,23 @@ package enum CanonicalText {
 
   /// Appends one item's encoding to `bytes`.
   package static func append(_ item: String, to bytes: inout [UInt8]) {
-    bytes.append(contentsOf: String(item.utf8.count).utf8)
-    bytes.append(UInt8(ascii: ":"))
-    bytes.append(contentsOf: item.utf8)
+    var item = item
+    item.withUTF8 { utf8 in
+      appendDecimal(utf8.count, to: &bytes)
+      bytes.append(UInt8(ascii: ":"))
+      bytes.append(contentsOf: utf8)
+    }
+  }
+
+  /// Appends `value` (≥ 0) in decimal ASCII digits without building a String.
+  private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+    var divisor = 1
+    while divisor <= value / 10 { divisor *= 10 }
+    var rest = value
+    while divisor > 0 {
+      bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+      rest %= divisor
+      divisor /= 10
+    }
   }
 }

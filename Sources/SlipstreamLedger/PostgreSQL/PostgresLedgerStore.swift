@@ -33,12 +33,18 @@ public final class PostgresLedgerStore: LedgerStore {
       commitBatch: { writes in
         try await client.withTransaction(logger: Self.logger) { connection in
           let batch = LedgerBatch(writes, dialect: .postgres)
-          var fetched: [[[String]]] = []
-          for read in batch.reads {
+          let stamp = now()
+          let heads = try await Self.fetch(connection, batch.reads[0].sql, batch.reads[0].arguments)
+          let assumed = try batch.planAssumingNew(heads: heads, now: stamp)
+          if try await Self.insertUnlessAnIDRepeats(assumed.rows, on: connection) {
+            return assumed.results
+          }
+          var fetched = [heads]
+          for read in batch.reads.dropFirst() {
             fetched.append(try await Self.fetch(connection, read.sql, read.arguments))
           }
-          let (results, statements) = try batch.plan(fetched: fetched, now: now())
-          for statement in statements {
+          let (results, rows) = try batch.plan(fetched: fetched, now: stamp)
+          for statement in rows.postgresStatements() {
             try await connection.query(Self.query(statement.sql, statement.arguments), logger: Self.logger)
           }
           return results
@@ -128,6 +134,22 @@ public final class PostgresLedgerStore: LedgerStore {
         try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Self.logger)
       }
     }
+  }
+
+  /// Inserts `rows` under a savepoint; if a unique key refuses one (SQLSTATE 23505: a stored
+  /// id repeats), undoes them and returns false, leaving the transaction usable.
+  private static func insertUnlessAnIDRepeats(_ rows: LedgerBatchRows, on connection: PostgresConnection) async throws -> Bool {
+    try await connection.query("SAVEPOINT assume_new", logger: logger)
+    do {
+      for statement in rows.postgresStatements() {
+        try await connection.query(query(statement.sql, statement.arguments), logger: logger)
+      }
+    } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+      try await connection.query("ROLLBACK TO SAVEPOINT assume_new", logger: logger)
+      return false
+    }
+    try await connection.query("RELEASE SAVEPOINT assume_new", logger: logger)
+    return true
   }
 
   private static func query(_ sql: String, _ arguments: SQLArguments) -> PostgresQuery {

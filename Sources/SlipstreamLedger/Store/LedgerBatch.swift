@@ -1,10 +1,15 @@
 import SlipstreamDomain
 
 /// One group-commit transaction, the same for both stores: the reads to run first, then the
-/// statements that write the planned rows.
+/// rows to write.
 ///
-/// A store runs ``reads`` inside its write transaction, hands the rows to ``plan(fetched:now:)``
-/// and runs the returned statements in the same transaction.
+/// A store reads the audit heads (``reads``' first statement) inside its write transaction and
+/// first plans the batch assuming every write is new (``planAssumingNew(heads:now:)``): it
+/// inserts those rows under a savepoint, and if no unique key refused one, that is the whole
+/// batch. Retries and conflicts are rare, so the common batch needs no lookups. If a key was
+/// refused, the store rolls the savepoint back, runs the remaining ``reads`` (the stored
+/// trades and decisions the batch's ids name), plans with ``plan(fetched:now:)`` and inserts
+/// those rows, in the same transaction.
 package struct LedgerBatch {
   private let writes: [LedgerWrite]
   private let dialect: SQLDialect
@@ -12,20 +17,17 @@ package struct LedgerBatch {
   package private(set) var reads: [(sql: String, arguments: SQLArguments)] = []
   private var tradeReads = 0
 
-  /// Rows per INSERT statement, well under SQLite's and PostgreSQL's bound-parameter limits.
-  private static let rowsPerInsert = 256
-
   package init(_ writes: [LedgerWrite], dialect: SQLDialect) {
     self.writes = writes
     self.dialect = dialect
-    var tradeKeys: [String: (ids: Set<String>, executions: Set<String>)] = [:]
+    var tradeKeys: [String: (ids: Set<String>, executions: [String: Set<String>])] = [:]
     var decisionKeys: [String: Set<String>] = [:]
     for write in writes {
       switch write {
       case .trade(let trade):
-        tradeKeys[trade.tenantID, default: ([], [])].ids.insert(trade.tradeID)
+        tradeKeys[trade.tenantID, default: ([], [:])].ids.insert(trade.tradeID)
         if !trade.brokerExecutionID.isEmpty {
-          tradeKeys[trade.tenantID, default: ([], [])].executions.insert(trade.brokerExecutionID)
+          tradeKeys[trade.tenantID, default: ([], [:])].executions[trade.broker, default: []].insert(trade.brokerExecutionID)
         }
       case .routeDecision(let decision):
         decisionKeys[decision.tenantID, default: []].insert(decision.decisionID)
@@ -39,9 +41,11 @@ package struct LedgerBatch {
     for (tenantID, keys) in tradeKeys.sorted(by: { $0.key < $1.key }) {
       arguments = SQLArguments(dialect)
       reads.append((LedgerSQL.selectTrades(tenantID: tenantID, tradeIDs: keys.ids.sorted(), &arguments), arguments))
-      if !keys.executions.isEmpty {
+      for (broker, executionIDs) in keys.executions.sorted(by: { $0.key < $1.key }) {
         arguments = SQLArguments(dialect)
-        reads.append((LedgerSQL.selectTrades(tenantID: tenantID, executionIDs: keys.executions.sorted(), &arguments), arguments))
+        reads.append(
+          (LedgerSQL.selectTrades(tenantID: tenantID, broker: broker, executionIDs: executionIDs.sorted(), &arguments), arguments)
+        )
       }
     }
     tradeReads = reads.count - 1
@@ -51,17 +55,32 @@ package struct LedgerBatch {
     }
   }
 
+  /// Plans every write as if none of its trade ids, execution ids or decision ids were stored.
+  ///
+  /// Correct exactly when inserting the returned rows violates no unique key: then no write
+  /// repeats a stored one (duplicates within the batch are planned as such either way).
+  /// - Parameters:
+  ///   - heads: The rows of the first of ``reads`` (the audit heads).
+  ///   - now: The time stamped on new records.
+  /// - Throws: `LedgerError.storage` if a head row does not decode.
+  package func planAssumingNew(
+    heads: [[String]],
+    now: Timestamp
+  ) throws(LedgerError) -> (results: [Result<LedgerWriteResult, LedgerError>], rows: LedgerBatchRows) {
+    try plan(fetched: [heads] + Array(repeating: [], count: reads.count - 1), now: now)
+  }
+
   /// Plans every write against the fetched rows.
   ///
   /// - Parameters:
   ///   - fetched: The rows of each of ``reads``, in order, every column as text.
   ///   - now: The time stamped on new records.
-  /// - Returns: One result per write, and the statements that write the batch.
+  /// - Returns: One result per write, and the rows that write the batch.
   /// - Throws: `LedgerError.storage` if a fetched row does not decode.
   package func plan(
     fetched: [[[String]]],
     now: Timestamp
-  ) throws(LedgerError) -> (results: [Result<LedgerWriteResult, LedgerError>], statements: [(sql: String, arguments: SQLArguments)]) {
+  ) throws(LedgerError) -> (results: [Result<LedgerWriteResult, LedgerError>], rows: LedgerBatchRows) {
     guard fetched.count == reads.count else {
       throw .storage(reason: "the batch read \(fetched.count) of \(reads.count) result sets")
     }
@@ -78,33 +97,26 @@ package struct LedgerBatch {
     var planner = LedgerWritePlanner(now: now, heads: heads, storedTrades: trades, storedDecisions: decisions)
     let results = writes.map { planner.plan($0) }
 
-    var statements: [(sql: String, arguments: SQLArguments)] = []
-    var rowsByTable: [(table: LedgerTable, rows: [[String]])] = []
+    var rows = LedgerBatchRows()
     for (table, values) in planner.rows {
-      if let index = rowsByTable.firstIndex(where: { $0.table == table }) {
-        rowsByTable[index].rows.append(values)
+      if let index = rows.tables.firstIndex(where: { $0.table == table }) {
+        rows.tables[index].rows.append(values)
       } else {
-        rowsByTable.append((table, [values]))
+        rows.tables.append((table, [values]))
       }
     }
-    for (table, rows) in rowsByTable {
-      for start in stride(from: 0, to: rows.count, by: Self.rowsPerInsert) {
-        var arguments = SQLArguments(dialect)
-        let chunk = Array(rows[start..<min(start + Self.rowsPerInsert, rows.count)])
-        statements.append((LedgerSQL.insert(chunk, into: table, &arguments), arguments))
-      }
-    }
-    let entries = planner.auditEntries
-    for start in stride(from: 0, to: entries.count, by: Self.rowsPerInsert) {
-      var arguments = SQLArguments(dialect)
-      let chunk = Array(entries[start..<min(start + Self.rowsPerInsert, entries.count)])
-      statements.append((LedgerSQL.insertAudit(chunk, &arguments), arguments))
-    }
-    let changedHeads = planner.heads.filter { heads[$0.key] != $0.value }
-    if !changedHeads.isEmpty {
-      var arguments = SQLArguments(dialect)
-      statements.append((LedgerSQL.upsertHeads(changedHeads, &arguments), arguments))
-    }
-    return (results, statements)
+    rows.auditEntries = planner.auditEntries
+    rows.changedHeads = planner.heads.filter { heads[$0.key] != $0.value }
+    return (results, rows)
   }
+}
+
+/// The rows one batch inserts, by table, and the audit heads it moves.
+package struct LedgerBatchRows {
+  /// New rows by table, in the order the writes were planned.
+  package var tables: [(table: LedgerTable, rows: [[String]])] = []
+  /// New audit entries, in order.
+  package var auditEntries: [(tenantID: String, entry: AuditEntry)] = []
+  /// The audit heads that moved.
+  package var changedHeads: [String: AuditHead] = [:]
 }

@@ -22,7 +22,7 @@ public struct LedgerStoreOptions: Sendable {
   public var now: @Sendable () -> Timestamp
 
   /// Creates options; the defaults suit production.
-  public init(maximumBatchSize: Int = 512, now: @escaping @Sendable () -> Timestamp = LedgerStoreOptions.systemNow) {
+  public init(maximumBatchSize: Int = 2_048, now: @escaping @Sendable () -> Timestamp = LedgerStoreOptions.systemNow) {
     self.maximumBatchSize = maximumBatchSize
     self.now = now
   }

@@ -41,6 +41,7 @@ struct SQLiteLedgerStoreTests {
   @Test func recordTablesAreAppendOnly() async throws { try await withContract { try await $0.recordTablesAreAppendOnly() } }
   @Test func deletedRecordIsReported() async throws { try await withContract { try await $0.deletedRecordIsReported() } }
   @Test func concurrentRecords() async throws { try await withContract { try await $0.concurrentRecordsAreGroupCommittedExactlyOnce() } }
+  @Test func storedIDsInABatchOfNewTrades() async throws { try await withContract { try await $0.storedIDsInABatchOfNewTrades() } }
   @Test func paging() async throws { try await withContract { try await $0.pagingIsStableAndFiltered() } }
   @Test func orderingIsNumeric() async throws { try await withContract { try await $0.orderingIsNumeric() } }
 

@@ -3,6 +3,12 @@ import Testing
 
 @Suite("CanonicalText and AuditChain")
 struct CanonicalTextTests {
+  @Test("length prefixes are exact decimal at every digit boundary", arguments: [0, 1, 9, 10, 99, 100, 999, 1_000, 12_345])
+  func lengthPrefixes(length: Int) {
+    let item = String(repeating: "x", count: length)
+    #expect(CanonicalText.encode([item, "é"]) == "\(length):\(item)2:é")
+  }
+
   @Test func itemsAreLengthPrefixed() {
     #expect(CanonicalText.encode(["ab", "", "é:"]) == "2:ab0:3:é:")
     // Lists that would collide with a plain separator do not collide.

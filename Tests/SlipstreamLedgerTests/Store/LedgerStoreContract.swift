@@ -189,6 +189,45 @@ struct LedgerStoreContract {
     #expect(verification == AuditVerification(entriesChecked: 200, firstBrokenLink: nil))
   }
 
+  /// A batch that mixes new trades with a retry and a conflicting fill of stored trades:
+  /// the store first assumes every write is new, a unique key refuses that, and the batch is
+  /// planned again against what is stored. Every outcome must be as if each came alone.
+  func storedIDsInABatchOfNewTrades() async throws {
+    let original = try await store.record(trade("tr-0", execution: "exec-0"))
+    let outcomes = try await withThrowingTaskGroup(of: (String, Result<TradeRecordOutcome, LedgerError>).self) { group in
+      group.addTask { ("retry", await Self.outcome(of: trade("tr-0", execution: "exec-0"), in: store)) }
+      group.addTask { ("refill", await Self.outcome(of: trade("tr-9", price: "1", execution: "exec-0"), in: store)) }
+      for index in 1...20 {
+        group.addTask { ("tr-\(index)", await Self.outcome(of: trade("tr-\(index)", execution: "exec-\(index)"), in: store)) }
+      }
+      var outcomes: [String: Result<TradeRecordOutcome, LedgerError>] = [:]
+      for try await (name, outcome) in group { outcomes[name] = outcome }
+      return outcomes
+    }
+    let retry: Result<TradeRecordOutcome, LedgerError> = .success(.duplicate(original.recordedTrade))
+    let refill: Result<TradeRecordOutcome, LedgerError> = .failure(
+      .conflictingExecution(broker: "alpaca", brokerExecutionID: "exec-0", existingTradeID: "tr-0")
+    )
+    #expect(outcomes["retry"] == retry)
+    #expect(outcomes["refill"] == refill)
+    for index in 1...20 {
+      #expect(outcomes["tr-\(index)"].flatMap { try? $0.get() }?.isDuplicate == false)
+    }
+    let (tenantPath, userPath) = try await both(tenantA, user: "u-1")
+    #expect(Set(tenantPath.map(\.trade.tradeID)) == Set((0...20).map { "tr-\($0)" }))
+    #expect(userPath == tenantPath)
+    #expect(Set(tenantPath.map(\.auditSequence)) == Set(1...21))
+    #expect(try await store.verifyAudit(tenantID: tenantA, fromSequence: 0, toSequence: 0) == AuditVerification(entriesChecked: 21, firstBrokenLink: nil))
+  }
+
+  private static func outcome(of trade: LedgerTrade, in store: any LedgerStore) async -> Result<TradeRecordOutcome, LedgerError> {
+    do {
+      return .success(try await store.record(trade))
+    } catch {
+      return .failure(error)
+    }
+  }
+
   /// Times order as numbers, not as their text (9 < 10 < 100), in listings and in the chain.
   func orderingIsNumeric() async throws {
     for (id, executedAt) in [("tr-a", Int64(100)), ("tr-b", 9), ("tr-c", 10)] {

@@ -8,7 +8,8 @@
 #
 # The cluster lives in a new temporary directory, listens on 127.0.0.1 only, on a free port
 # chosen at random, trusts local connections (user "ledger", database "ledger_test"), and runs
-# with fsync off (it is thrown away). PostgreSQL refuses to run as root, so when this script
+# with fsync off (it is thrown away) unless SLIPSTREAM_PG_FSYNC=on (for durable benchmark
+# figures: `ledger-bench --postgres-url`). PostgreSQL refuses to run as root, so when this script
 # runs as root the cluster runs as the "postgres" user (Debian's postgresql package creates
 # it; override with SLIPSTREAM_PG_RUN_AS).
 #
@@ -38,6 +39,12 @@ dir="$(mktemp -d "${TMPDIR:-/tmp}/slipstream-ledger-pg.XXXXXX")"
 chmod 755 "$dir"
 if [[ ${#run_as[@]} -gt 0 ]]; then chown "$user" "$dir"; fi
 
+fsync="${SLIPSTREAM_PG_FSYNC:-off}"
+if [[ "$fsync" != on && "$fsync" != off ]]; then
+  echo "start-throwaway-cluster: SLIPSTREAM_PG_FSYNC must be on or off, not '$fsync'" >&2
+  exit 1
+fi
+
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 
 "${run_as[@]}" "$bin/initdb" -D "$dir/data" -U ledger --auth=trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 || {
@@ -45,7 +52,7 @@ port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
   exit 1
 }
 "${run_as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50" start >/dev/null || {
+  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=$fsync -c max_connections=50" start >/dev/null || {
   cat "$dir/server.log" >&2
   exit 1
 }
