@@ -95,25 +95,18 @@ package enum LedgerSQL {
     )
   }
 
-  /// `select` restricted to `condition` and rows whose `key` is one of `keys`, written so that
-  /// each key is one lookup in the index that starts with the condition's columns and `key`.
+  /// `select` restricted to `condition` and rows whose `key` is one of `keys`: SQLite
+  /// `key IN (?, …)`, PostgreSQL `key = ANY($n)`.
   ///
-  /// SQLite: `… WHERE condition AND key IN (?, …)`. PostgreSQL: a LATERAL subquery per key of
-  /// `unnest($n)`; with `key = ANY($n)` (or a plain join) its planner may instead scan every
-  /// row matching the condition (all of a tenant's trades) and filter or hash them, as it did
-  /// for a tenant whose row count was not yet in the statistics: every batch then cost time
-  /// proportional to the tenant's size (`ledger-bench` fell to 8k trades/s).
+  /// PostgreSQL caveat (measured with ledger-bench): while a tenant is missing from the
+  /// table statistics (new and not yet analyzed), the planner estimates it has no rows and
+  /// may read all of its entries in `ledger_trades_executed` and filter them, which makes a
+  /// lookup cost time proportional to the tenant's size until autovacuum analyzes the table.
+  /// A LATERAL per-key form was tried and is no better (it picks the same index per key).
+  /// The common batch does no lookups at all (see ``LedgerBatch``); only batches holding a
+  /// retry or conflict do.
   private static func lookUp(_ keys: [String], select: String, where condition: String, key: String, _ arguments: inout SQLArguments) -> String {
-    switch arguments.dialect {
-    case .sqlite:
-      return "\(select) WHERE \(condition) AND \(arguments.isIn(key, keys))"
-    case .postgres:
-      let list = arguments.bind(.textArray(keys))
-      return "SELECT found.* FROM unnest(\(list)::text[]) AS wanted(key) CROSS JOIN LATERAL "
-        // OFFSET 0 keeps the planner from flattening the subquery into a join, which it
-        // would again be free to run as a scan of the tenant's rows and a hash.
-        + "(\(select) WHERE \(condition) AND \(key) = wanted.key OFFSET 0) AS found"
-    }
+    "\(select) WHERE \(condition) AND \(arguments.isIn(key, keys))"
   }
 
   /// One page of a trade listing (one row more than the page, to tell if another follows).
