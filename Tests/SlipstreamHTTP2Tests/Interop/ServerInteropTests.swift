@@ -33,7 +33,7 @@ struct ServerInteropTests {
     let python = try #require(ExternalProcess.which("python3"), "python3 with the h2 package must be installed")
     let server = try await ServerHarness.start()
     defer { Task { try? await server.stop() } }
-    let result = try await ExternalProcess.run(python, [try H2ClientScript.path(), "127.0.0.1", "\(server.port)", "/echo", "\(bodyLength)"])
+    let result = try await ExternalProcess.run(python, H2ClientScript.pythonArguments(["127.0.0.1", "\(server.port)", "/echo", "\(bodyLength)"]))
     #expect(result.status == 0)
     let json = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
     #expect(json["status"] as? String == "200")
@@ -48,7 +48,7 @@ struct ServerInteropTests {
     let python = try #require(ExternalProcess.which("python3"), "python3 with the h2 package must be installed")
     let server = try await ServerHarness.start()
     defer { Task { try? await server.stop() } }
-    let result = try await ExternalProcess.run(python, [try H2ClientScript.path(), "127.0.0.1", "\(server.port)", "/echo", "0", "big-header"])
+    let result = try await ExternalProcess.run(python, H2ClientScript.pythonArguments(["127.0.0.1", "\(server.port)", "/echo", "0", "big-header"]))
     #expect(result.status == 0)
     let json = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
     #expect(json["reset"] as? Int == Int(HTTP2ErrorCode.enhanceYourCalm.rawValue))

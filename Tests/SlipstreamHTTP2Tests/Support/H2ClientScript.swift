@@ -1,12 +1,12 @@
 import Foundation
 
 /// The independent python-h2 client used by the interop tests, kept as Swift source so the test
-/// target has no unhandled resource; `path()` writes it to a temporary file.
+/// target has no unhandled resource; run as `python3 -c <source> HOST PORT …` (no file is
+/// written, so test runs leave nothing in the temporary directory).
 enum H2ClientScript {
-  static func path() throws -> String {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("slipstream_h2_client_\(ProcessInfo.processInfo.processIdentifier).py")
-    try Self.source.write(to: url, atomically: true, encoding: .utf8)
-    return url.path
+  /// Python's arguments to run the client with `arguments`.
+  static func pythonArguments(_ arguments: [String]) -> [String] {
+    ["-c", source] + arguments
   }
 
   static let source = #"""
