@@ -25,7 +25,9 @@ public final class PostgresLedgerStore: LedgerStore {
     let configuration = try PostgresURL(url).configuration
     let client = PostgresClient(configuration: configuration, backgroundLogger: Self.logger)
     self.client = client
-    self.runTask = Task { await client.run() }
+    // Started immediately (it runs until its first suspension now), so the migration
+    // below never leases a connection before `run()` has begun.
+    self.runTask = Task.immediate { await client.run() }
     let now = options.now
     self.core = LedgerStoreCore(
       dialect: .postgres,
