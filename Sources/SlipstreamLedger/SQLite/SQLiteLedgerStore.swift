@@ -30,11 +30,13 @@ public final class SQLiteLedgerStore: LedgerStore {
     var configuration = Configuration()
     configuration.busyMode = .timeout(10)
     configuration.prepareDatabase { db in
-      // A 64 MiB page cache per connection (SQLite's default is 2 MiB): the indexes of a
-      // busy ledger outgrow 2 MiB quickly, and every page missed is a read system call.
+      // The writer only (GRDB opens the readers read-only): a page cache of up to 64 MiB
+      // (SQLite's default is 2 MiB), since the indexes of a busy ledger outgrow 2 MiB quickly
+      // and every page missed is a read system call inside the write transaction; and a WAL
+      // checkpoint every 8,192 pages (32 MiB) instead of 1,000, so index pages that many
+      // batches touch are copied into the database file once, not once per batch.
+      guard !db.configuration.readonly else { return }
       try db.execute(sql: "PRAGMA cache_size = -65536")
-      // Checkpoint the WAL every 8,192 pages (32 MiB) instead of 1,000: index pages that
-      // many batches touch are then copied into the database file once, not once per batch.
       try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
     }
     let pool: DatabasePool

@@ -72,6 +72,8 @@ struct SQLiteLedgerStoreTests {
     #expect(try await store.writerPragma("journal_mode") == "wal")
     #expect(try await store.writerPragma("synchronous") == "2")
     #expect(try await store.writerPragma("busy_timeout") == "10000")
+    #expect(try await store.writerPragma("cache_size") == "-65536")
+    #expect(try await store.writerPragma("wal_autocheckpoint") == "8192")
     try await store.close()
   }
 
