@@ -4,14 +4,13 @@ import GRDBSQLite
 /// A cached single-row INSERT whose values are bound straight to the SQLite statement.
 ///
 /// GRDB's `StatementArguments` boxes every value as `any DatabaseValueConvertible` and then
-/// binds it; for the ledger's 20-column rows that conversion cost more than SQLite's own
-/// insert. This binds each text with one `sqlite3_bind_text` (SQLite copies it) and steps the
-/// statement. The statement belongs to GRDB's per-connection cache; it is used only inside
-/// the write transaction of the connection that prepared it, and is reset after every row.
+/// binds a copy of it; for the ledger's 20-column rows that cost more than SQLite's own
+/// insert. This copies a row's values into one reusable byte buffer, binds each as a slice of
+/// it without a copy (`SQLITE_STATIC`), steps the statement while the buffer is alive, and
+/// resets the statement and clears its bindings before the buffer changes, so no binding
+/// ever points at released memory. The statement belongs to GRDB's per-connection cache; it
+/// is used only inside the write transaction of the connection that prepared it.
 struct SQLiteRowInsert {
-  /// SQLite's "copy the bytes now" destructor.
-  private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
-
   private let statement: Statement
 
   /// Prepares (or takes from the connection's cache) `INSERT INTO table (columns) VALUES (?, …)`.
@@ -22,23 +21,39 @@ struct SQLiteRowInsert {
     statement = try db.cachedStatement(sql: onConflict.isEmpty ? sql : "\(sql) \(onConflict)")
   }
 
-  /// Inserts one row; SQLite's column affinity turns integer texts into integers.
+  /// Inserts one row of texts; SQLite's column affinity turns integer texts into integers.
+  ///
+  /// - Parameters:
+  ///   - values: The row, one text per placeholder (empty texts are bound as '', not NULL).
+  ///   - scratch: A buffer reused across rows to hold the values' bytes during the step.
   /// - Throws: GRDB's `DatabaseError` with SQLite's code and message (e.g. a constraint).
-  func insert(_ values: [String]) throws {
+  func insert(_ values: [String], scratch: inout [UInt8]) throws {
+    scratch.removeAll(keepingCapacity: true)
+    var ends: [Int] = []
+    ends.reserveCapacity(values.count)
+    for value in values {
+      var value = value
+      value.withUTF8 { scratch.append(contentsOf: $0) }
+      ends.append(scratch.count)
+    }
+    // A terminator, so the buffer is never empty and every slice has a valid address.
+    scratch.append(0)
     let handle = statement.sqliteStatement
     defer {
       sqlite3_reset(handle)
       sqlite3_clear_bindings(handle)
     }
-    for (index, value) in zip(CInt(1)..., values) {
-      var text = value
-      let code = text.withUTF8 { bytes in
-        sqlite3_bind_text(handle, index, bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, CInt(bytes.count), Self.transient)
+    try scratch.withUnsafeBytes { bytes in
+      let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)
+      var start = 0
+      for (index, end) in ends.enumerated() {
+        let code = sqlite3_bind_text(handle, CInt(index + 1), base + start, CInt(end - start), nil)
+        guard code == SQLITE_OK else { throw error(code) }
+        start = end
       }
-      guard code == SQLITE_OK else { throw error(code) }
+      let code = sqlite3_step(handle)
+      guard code == SQLITE_DONE else { throw error(code) }
     }
-    let code = sqlite3_step(handle)
-    guard code == SQLITE_DONE else { throw error(code) }
   }
 
   private func error(_ code: CInt) -> DatabaseError {
