@@ -17,6 +17,15 @@ struct FanoutOptions: Sendable {
   var clientThreads = 1
   /// Pins the server's event-loop threads to CPU 0 and the clients' and the publisher's to CPU 1.
   var pin = false
+  /// How the subscribers read their streams.
+  enum Client: String, Sendable {
+    /// Raw message bytes; only `skipped`, the quote's `sequence` and `timestamp_ns` are read.
+    case lean
+    /// The generated client, decoding every message in full (Decimal strings included).
+    case decode
+  }
+
+  var client = Client.lean
   /// Which parts to run.
   var runThroughput = true
   var runLatency = true
@@ -24,7 +33,9 @@ struct FanoutOptions: Sendable {
   static let usage = """
     usage: pricing-fanout [--duration S] [--subscribers 1,1000] [--symbols 1,30] [--rates 200,20]
                           [--connections N] [--server-threads N] [--client-threads N] [--pin]
-                          [--only throughput|latency] [--quick]
+                          [--only throughput|latency] [--client lean|decode] [--quick]
+      --client  lean (default): subscribers read raw bytes and only the fields the figures need;
+                decode: the generated client decodes every message in full
       --quick   1 s per row (a smoke run; figures are noisier)
     """
 
@@ -60,6 +71,10 @@ struct FanoutOptions: Sendable {
       case "--client-threads": clientThreads = try number(flag, minimum: 1)
       case "--pin": pin = true
       case "--quick": duration = 1
+      case "--client":
+        let text = try value(of: flag)
+        guard let parsed = Client(rawValue: text) else { throw FanoutUsageError("--client: '\(text)'; use lean or decode") }
+        client = parsed
       case "--only":
         switch try value(of: flag) {
         case "throughput": runLatency = false

@@ -8,7 +8,10 @@ enum FanoutReport {
       "- Server: GRPCServer on \(options.serverThreads) event-loop thread(s)\(options.pin ? " pinned to CPU 0" : "");"
         + " its StreamQuotes handlers run on the Swift concurrency pool (not pinned).")
     print(
-      "- Subscribers: generated PricingService.Client, SubscribeBulk then StreamQuotes, each decoding every message;"
+      "- Subscribers: SubscribeBulk then StreamQuotes over the RPC client, "
+        + (options.client == .decode
+          ? "each decoding every message with the generated PricingService.Client;"
+          : "reading each message as raw bytes and parsing only skipped, quote.sequence and quote.timestamp_ns (--client lean);")
         + " \(options.clientThreads) client event-loop thread(s)\(options.pin ? " pinned to CPU 1" : "")"
         + " run their connections and their tasks. Publisher: one thread\(options.pin ? " pinned to CPU 1" : "") calling hub.publish.")
     print("- Threads (kernel ids): server \(groups.roles.server), client \(groups.roles.client), publisher \(groups.roles.publisher).")
@@ -50,7 +53,7 @@ enum FanoutReport {
           + " | \(duration(row.publishCall.p50)) / \(duration(row.publishCall.p99)) | \(row.incompleteTicks) | \(cpu(row.cpu)) |")
     }
     print("")
-    print("Latency = subscriber's receive instant (after decoding the message) − the instant hub.publish was called,")
+    print("Latency = subscriber's receive instant (after reading the message) − the instant hub.publish was called,")
     print("both CLOCK_MONOTONIC in this process. \"Last of N\" is, per tick, the time until the slowest subscriber had it.")
     print("")
   }

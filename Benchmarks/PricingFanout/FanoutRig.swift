@@ -33,13 +33,17 @@ final class SubscriberTally: Sendable {
   var lastSequence: UInt64 { lastSequenceSeen.load(ordering: .acquiring) }
 
   func record(_ message: StreamResponse) {
+    record(sequence: message.quote.sequence, timestampNs: message.quote.timestampNs, skipped: message.skipped)
+  }
+
+  func record(sequence: UInt64, timestampNs: Int64, skipped: UInt64) {
     if recordsLatency {
-      let latency = Monotonic.now() - message.quote.timestampNs
-      latencies.withLock { $0.append((message.quote.sequence, latency)) }
+      let latency = Monotonic.now() - timestampNs
+      latencies.withLock { $0.append((sequence, latency)) }
     }
-    skippedCount.wrappingAdd(Int(message.skipped), ordering: .relaxed)
+    skippedCount.wrappingAdd(Int(skipped), ordering: .relaxed)
     receivedCount.wrappingAdd(1, ordering: .relaxed)
-    lastSequenceSeen.store(message.quote.sequence, ordering: .releasing)
+    lastSequenceSeen.store(sequence, ordering: .releasing)
   }
 
   /// Latencies recorded for sequences in `range`.
@@ -141,7 +145,8 @@ final class FanoutRig: Sendable {
 
   /// Starts the service and server, subscribes everyone and opens every stream.
   static func start(
-    subscribers: Int, symbols: [Symbol], connections: Int, recordLatency: Bool, groups: FanoutGroups, pki: FanoutPKI
+    subscribers: Int, symbols: [Symbol], connections: Int, recordLatency: Bool, client: FanoutOptions.Client,
+    groups: FanoutGroups, pki: FanoutPKI
   ) async throws -> FanoutRig {
     let feed = PushFeed()
     // Every subscriber's disconnect is logged at info; only warnings are worth printing here.
@@ -174,19 +179,24 @@ final class FanoutRig: Sendable {
 
     let tickers = symbols.map { Slipstream_Types_V1_Symbol($0) }
     for index in 0..<subscribers {
-      let client = PricingClient(RPCClient(transport: channels[index % connections]))
+      let rpc = RPCClient(transport: channels[index % connections])
+      let pricing = PricingClient(rpc)
       var subscribe = Slipstream_Pricing_V1_SubscribeBulkRequest()
       subscribe.clientID = "sub-\(index)"
       subscribe.symbols = tickers
       subscribe.priority = .normal
-      let response = try await client.subscribeBulk(subscribe)
+      let response = try await pricing.subscribeBulk(subscribe)
       guard response.results.allSatisfy({ $0.outcome != .refused }) else {
         throw FanoutRunError(description: "SubscribeBulk refused for sub-\(index): \(response.results.map(\.detail))")
       }
       var request = Slipstream_Pricing_V1_StreamQuotesRequest()
       request.clientID = subscribe.clientID
       request.symbols = tickers
-      rig.open(client, request, tally: tallies[index], executor: groups.clientExecutors[index % groups.clientExecutors.count])
+      let executor = groups.clientExecutors[index % groups.clientExecutors.count]
+      switch client {
+      case .decode: rig.open(pricing, request, tally: tallies[index], executor: executor)
+      case .lean: rig.openLean(rpc, request, tally: tallies[index], executor: executor)
+      }
     }
     return rig
   }
@@ -199,6 +209,32 @@ final class FanoutRig: Sendable {
       do {
         try await client.streamQuotes(request) { response in
           for try await message in response.messages { tally.record(message) }
+        }
+      } catch {
+        if !self.stopping.load(ordering: .relaxed) { self.failures.withLock { $0.append("\(request.clientID): \(error)") } }
+      }
+    }
+    subscriberTasks.withLock { $0.append(task) }
+  }
+
+  /// Like ``open(_:_:tally:executor:)``, but the responses arrive as raw bytes and only the
+  /// fields the tally needs are read (``LeanStreamResponse``).
+  private func openLean(
+    _ rpc: RPCClient, _ request: Slipstream_Pricing_V1_StreamQuotesRequest, tally: SubscriberTally,
+    executor: EventLoopTaskExecutor
+  ) {
+    let task = Task(executorPreference: executor) {
+      do {
+        try await rpc.serverStreaming(
+          Slipstream_Pricing_V1_PricingService.Method.streamQuotes, request: request,
+          serializer: ProtobufSerializer<Slipstream_Pricing_V1_StreamQuotesRequest>(), deserializer: RawBytesCodec()
+        ) { response in
+          for try await bytes in response.messages {
+            guard let message = LeanStreamResponse(bytes) else {
+              throw FanoutRunError(description: "a StreamQuotesResponse of \(bytes.count) bytes did not parse")
+            }
+            tally.record(sequence: message.sequence, timestampNs: message.timestampNs, skipped: message.skipped)
+          }
         }
       } catch {
         if !self.stopping.load(ordering: .relaxed) { self.failures.withLock { $0.append("\(request.clientID): \(error)") } }

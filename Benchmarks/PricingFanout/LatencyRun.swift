@@ -47,7 +47,7 @@ enum LatencyRun {
     let connections = options.connectionCount(for: subscribers)
     let rig = try await FanoutRig.start(
       subscribers: subscribers, symbols: FanoutSymbols.first(1), connections: connections, recordLatency: true,
-      groups: groups, pki: pki)
+      client: options.client, groups: groups, pki: pki)
     return try await rig.measure { try await measure($0, rate: Double(rate), duration: options.duration, groups: groups) }
   }
 

@@ -26,7 +26,7 @@ enum ThroughputRun {
     let connections = options.connectionCount(for: subscribers)
     let rig = try await FanoutRig.start(
       subscribers: subscribers, symbols: FanoutSymbols.first(symbolCount), connections: connections,
-      recordLatency: false, groups: groups, pki: pki)
+      recordLatency: false, client: options.client, groups: groups, pki: pki)
     return try await rig.measure { try await measure($0, duration: options.duration, groups: groups) }
   }
 

@@ -69,6 +69,29 @@ struct RPCServerTests {
     #expect(received == (0..<count).map { "item-\($0)" })
   }
 
+  @Test(arguments: [1, 1000])
+  func responsesFromASourceArriveInOrderAndEndingTheCallEndsTheHandler(count: Int) async throws {
+    let service = EchoService()
+    let client = makeClient(service)
+    let received = try await client.serverStreaming(Echo.fromSource, request: "\(count)", serializer: codec, deserializer: codec) { response in
+      var items: [String] = []
+      for try await item in response.messages {
+        items.append(item)
+        if items.count == count { break }
+      }
+      return items
+    }
+    #expect(received == (0..<count).map(String.init))
+    await service.fromSourceEnded.wait()  // the handler's send(from:) ended with the call
+  }
+
+  @Test func aWriterWithoutASourceSinkRefusesASourceAsUnimplemented() async throws {
+    let writer = RPCWriter<String> { _ in }
+    let error = await #expect(throws: RPCError.self) { try await writer.send(from: FeedSource()) }
+    #expect(error?.code == .unimplemented)
+    #expect(error?.message == "This writer cannot send from a response source; write each message instead.")
+  }
+
   @Test func serverStreamingErrorIsThrownFromIteration() async throws {
     let client = makeClient()
     let error = await expectRPCError {

@@ -13,6 +13,7 @@ enum Echo {
   static let hang = MethodDescriptor(service: service, method: "Hang")
   static let fail = MethodDescriptor(service: service, method: "Fail")
   static let crash = MethodDescriptor(service: service, method: "Crash")
+  static let fromSource = MethodDescriptor(service: service, method: "FromSource")
 }
 
 /// Suspends until the task is cancelled, then fires `cancelled`.
@@ -29,6 +30,7 @@ func waitForCancellation(_ cancelled: Signal) async {
 struct EchoService: RPCService {
   let hangCancelled = Signal()
   let hangStarted = Signal()
+  let fromSourceEnded = Signal()
 
   func registerMethods(with router: inout RPCRouter) {
     let codec = StringCodec()
@@ -53,6 +55,7 @@ struct EchoService: RPCService {
     router.registerBidirectionalStreaming(Echo.update, deserializer: codec, serializer: codec) { requests, writer, _ in
       for try await request in requests { try await writer.write(request.uppercased()) }
     }
+    router.registerNumbersFromSource(Echo.fromSource, ended: fromSourceEnded)
     let started = hangStarted
     let cancelled = hangCancelled
     router.registerUnary(Echo.hang, deserializer: codec, serializer: codec) { _, _ in

@@ -131,6 +131,26 @@ struct GRPCTransportTests {
     }
   }
 
+  @Test(arguments: securities)
+  func responsesFromASourceArriveInOrderAndCancellingEndsTheHandler(kind: String) async throws {
+    let pki = try TestPKI()
+    let (server, client) = securityPair(kind, pki: pki)
+    let service = TransportTestService()
+    try await withServer(service, security: server, clientSecurity: client) { rpc, _, _ in
+      let codec = self.codec
+      let received = try await rpc.serverStreaming(Test.fromSource, request: "2000", serializer: codec, deserializer: codec) { response in
+        var items: [String] = []
+        for try await item in response.messages {
+          items.append(item)
+          if items.count == 2000 { break }
+        }
+        return items
+      }
+      #expect(received == (0..<2000).map(String.init))
+      await service.fromSourceEnded.wait()  // RST_STREAM closed the stream and ended send(from:)
+    }
+  }
+
   @Test func slowConsumerMakesTheServerWriterWait() async throws {
     // 64 KiB messages; the client reads slowly. Without backpressure the server would run
     // ahead by the whole stream (32 MiB); with it, it stays within the flow-control windows

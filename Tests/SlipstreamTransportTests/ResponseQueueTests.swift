@@ -39,4 +39,20 @@ struct ResponseQueueTests {
     #expect(throws: RPCError.self) { try queue.enqueue(.message([3], headers: nil), cost: 1) }
     #expect(queue.takeAll().isEmpty)
   }
+
+  @Test func waitingForTheEndThrowsTheErrorTheStreamEndedWith() async throws {
+    let queue = ResponseQueue(highWatermark: 1)
+    let handler = Task { try await queue.waitUntilClosed() }
+    queue.close(RPCError(code: .cancelled, message: "The stream was closed before the response was sent."))
+    let error = await #expect(throws: RPCError.self) { try await handler.value }
+    #expect(error?.code == .cancelled)
+    #expect(error?.message == "The stream was closed before the response was sent.")
+  }
+
+  @Test func waitingForTheEndStopsWhenTheTaskIsCancelled() async throws {
+    let queue = ResponseQueue(highWatermark: 1)
+    let handler = Task { try await queue.waitUntilClosed() }
+    handler.cancel()
+    await #expect(throws: CancellationError.self) { try await handler.value }
+  }
 }

@@ -21,6 +21,7 @@ enum Test {
   static let hang = MethodDescriptor(service: service, method: "Hang")
   static let gate = MethodDescriptor(service: service, method: "Gate")
   static let flood = MethodDescriptor(service: service, method: "Flood")
+  static let fromSource = MethodDescriptor(service: service, method: "FromSource")
 }
 
 /// A service exercising every call shape over the network.
@@ -32,6 +33,7 @@ struct TransportTestService: RPCService {
   let gateOpen = Signal()
   let floodWritten = Counter()
   let floodEnded = Signal()
+  let fromSourceEnded = Signal()
 
   init(name: String = "server") { self.name = name }
 
@@ -74,6 +76,7 @@ struct TransportTestService: RPCService {
       await open.wait()
       return "passed:\(request)"
     }
+    router.registerNumbersFromSource(Test.fromSource, ended: fromSourceEnded)
     let (written, ended) = (floodWritten, floodEnded)
     router.registerServerStreaming(Test.flood, deserializer: codec, serializer: codec) { request, writer, _ in
       defer { ended.fire() }

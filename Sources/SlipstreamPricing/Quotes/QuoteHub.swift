@@ -76,7 +76,7 @@ public final class QuoteHub: Sendable {
       state.withLock { $0.statistics.dropped[reason, default: 0] += 1 }
       return reason
     }
-    let waiters = state.withLock { state -> [UnsafeContinuation<Void, Never>]? in
+    let wakes = state.withLock { state -> [@Sendable () -> Void]? in
       if let accepting = state.accepting, !accepting.contains(quote.symbol) {
         state.statistics.dropped[.notSubscribed, default: 0] += 1
         return nil
@@ -92,15 +92,17 @@ public final class QuoteHub: Sendable {
       state.statistics.accepted += 1
       guard let listeners = state.listeners[quote.symbol] else { return [] }
       state.statistics.offered += UInt64(listeners.count)
-      var waiters: [UnsafeContinuation<Void, Never>] = []
-      waiters.reserveCapacity(listeners.count)
+      var wakes: [@Sendable () -> Void] = []
+      wakes.reserveCapacity(listeners.count)
       for mailbox in listeners.values {
-        if let waiter = mailbox.offer(cached) { waiters.append(waiter) }
+        if let wake = mailbox.offer(cached) { wakes.append(wake) }
       }
-      return waiters
+      return wakes
     }
-    guard let waiters else { return .notSubscribed }
-    for waiter in waiters { waiter.resume() }
+    guard let wakes else { return .notSubscribed }
+    // Readers are woken outside the lock; a network transport turns the wake-ups of one
+    // connection's streams into one event-loop task.
+    for wake in wakes { wake() }
     return nil
   }
 

@@ -34,6 +34,10 @@ public struct CachedQuote: Sendable {
 /// A subscriber's pending quotes, at most one per symbol: a newer quote replaces an unsent
 /// one and counts it as skipped (conflation). Memory is bounded by the number of symbols,
 /// however slowly the subscriber reads, and a slow subscriber never holds up the hub.
+///
+/// Nobody waits on it: whoever reads it (the transport's event loop, through
+/// ``QuoteStreamSource``) registers a wake-up with ``start(wake:)``, which the hub calls when
+/// the mailbox goes from empty to holding a quote, and takes everything with ``takeAll()``.
 final class QuoteMailbox: Sendable {
   struct Delivery {
     let quote: CachedQuote
@@ -50,10 +54,9 @@ final class QuoteMailbox: Sendable {
     var pending: [Symbol: Pending] = [:]
     /// Symbols with a pending quote, in the order their first unsent quote arrived.
     var order: [Symbol] = []
-    /// The reader's continuation while it sleeps. Unsafe (no per-wait check object): it is
-    /// taken out under the lock by exactly one of `offer`, `close` or `next` itself, and only
-    /// the one that took it resumes it.
-    var waiter: UnsafeContinuation<Void, Never>?
+    /// Tells the reader that quotes are pending again; nil before the reader starts and
+    /// once the mailbox is closed (so nothing the reader owns is kept alive by the hub).
+    var wake: (@Sendable () -> Void)?
     var closed = false
     var totalSkipped: UInt64 = 0
   }
@@ -68,8 +71,9 @@ final class QuoteMailbox: Sendable {
   /// Quotes skipped on this mailbox in total.
   var totalSkipped: UInt64 { state.withLock { $0.totalSkipped } }
 
-  /// Offers a quote; returns the waiter to resume (outside any lock), if the reader sleeps.
-  func offer(_ quote: CachedQuote) -> UnsafeContinuation<Void, Never>? {
+  /// Offers a quote.
+  /// - Returns: the reader's wake-up to call (outside any lock) when the mailbox was empty.
+  func offer(_ quote: CachedQuote) -> (@Sendable () -> Void)? {
     state.withLock { state in
       guard !state.closed else { return nil }
       let symbol = quote.quote.symbol
@@ -82,38 +86,28 @@ final class QuoteMailbox: Sendable {
       }
       state.pending[symbol] = Pending(quote: quote, skipped: 0)
       state.order.append(symbol)
-      defer { state.waiter = nil }
-      return state.waiter
+      return state.order.count == 1 ? state.wake : nil
     }
   }
 
-  /// Waits for pending quotes and takes them all, oldest symbol first; nil once closed.
-  func next() async -> (deliveries: [Delivery], totalSkipped: UInt64)? {
-    while true {
-      if let taken = takeAll() { return taken }
-      if state.withLock({ $0.closed }) { return nil }
-      await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-        let resumeNow = state.withLock { state -> Bool in
-          if state.closed || !state.order.isEmpty { return true }
-          state.waiter = continuation
-          return false
-        }
-        if resumeNow { continuation.resume() }
-      }
+  /// Registers the reader's wake-up (called whenever the mailbox stops being empty).
+  func start(wake: @escaping @Sendable () -> Void) {
+    state.withLock { state in
+      if !state.closed { state.wake = wake }
     }
   }
 
-  /// Stops the mailbox: the reader's `next()` returns nil.
+  /// Stops the mailbox: later offers are dropped and the wake-up is released.
   func close() {
-    let waiter = state.withLock { state -> UnsafeContinuation<Void, Never>? in
+    state.withLock { state in
       state.closed = true
-      defer { state.waiter = nil }
-      return state.waiter
+      state.wake = nil
     }
-    waiter?.resume()
   }
 
-  private func takeAll() -> (deliveries: [Delivery], totalSkipped: UInt64)? {
+  /// Takes every pending quote, oldest symbol first, with the running total of skipped
+  /// quotes; nil when none is pending.
+  func takeAll() -> (deliveries: [Delivery], totalSkipped: UInt64)? {
     state.withLock { state in
       guard !state.order.isEmpty else { return nil }
       let deliveries = state.order.map { symbol in

@@ -178,7 +178,9 @@ extension PricingService: RPCService {
   }
 
   /// Sends the client's quotes until it cancels; a slow client gets the latest quote of each
-  /// symbol (the rest are counted as skipped), never an unbounded backlog.
+  /// symbol (the rest are counted as skipped), never an unbounded backlog. The transport
+  /// collects the quotes from the mailbox when the stream can take them (no task wake-up per
+  /// quote), so this task only waits for the end of the call.
   private func stream(symbols: [Symbol], client: String, snapshot: Bool, writer: RPCWriter<[UInt8]>) async throws {
     let mailbox = QuoteMailbox(client: client)
     hub.attach(mailbox, to: symbols, snapshot: snapshot)
@@ -188,21 +190,10 @@ extension PricingService: RPCService {
     }
     // The stream is open from here on, even if no quote arrives for a while.
     try await writer.sendHeaders()
-    var sequence: UInt64 = 0
-    try await withTaskCancellationHandler {
-      while let (deliveries, totalSkipped) = await mailbox.next() {
-        var skipped = 0
-        for delivery in deliveries {
-          sequence += 1
-          skipped += Int(delivery.skipped)
-          try await writer.write(StreamQuoteEncoding.response(
-            quote: delivery.quote.encoded, sequence: sequence, skipped: delivery.skipped, totalSkipped: totalSkipped))
-        }
-        metrics.delivered(deliveries.count)
-        metrics.skipped(skipped)
-      }
-    } onCancel: {
-      mailbox.close()
+    do {
+      try await writer.send(from: QuoteStreamSource(mailbox: mailbox, metrics: metrics))
+    } catch where Task.isCancelled {
+      // The client went away or the call was cancelled: the stream simply ends.
     }
   }
 

@@ -123,6 +123,8 @@ final class ServerCallIO: Sendable {
     } sendHeaders: {
       guard let headers = self.takeHeaders() else { return }
       try await self.mappingErrors { try await self.call.responder.sendHeaders(headers) }
+    } sendFromSource: { source in
+      try await self.mappingErrors { try await self.call.responder.send(from: source, headers: self.takeHeaders()) }
     }
   }
 

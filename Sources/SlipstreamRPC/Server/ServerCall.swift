@@ -18,6 +18,15 @@ public protocol ServerCallResponder: Sendable {
   /// - Throws: an error when the stream is gone.
   func sendHeaders(_ headers: Metadata) async throws
 
+  /// Sends the messages `source` makes ready until the call ends (see ``ResponseSource``);
+  /// a default implementation writes them from the calling task.
+  /// - Parameters:
+  ///   - source: Where the messages come from.
+  ///   - headers: Initial metadata to send first, when they have not gone out yet.
+  /// - Throws: an error when the stream is gone (client cancelled, connection lost) or the
+  ///   task is cancelled; it does not return otherwise.
+  func send(from source: any ResponseSource, headers: Metadata?) async throws
+
   /// Ends the call. Calls after the first have no effect.
   /// - Parameters:
   ///   - headers: Initial metadata, when they have not gone out yet.

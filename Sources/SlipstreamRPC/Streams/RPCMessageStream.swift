@@ -36,16 +36,21 @@ public struct RPCMessageStream<Message: Sendable>: AsyncSequence, Sendable {
 public struct RPCWriter<Message: Sendable>: Sendable {
   private let sink: @Sendable (Message) async throws -> Void
   private let headerSink: (@Sendable () async throws -> Void)?
+  private let sourceSink: (@Sendable (any ResponseSource) async throws -> Void)?
 
   /// Creates a writer over a function that sends one message.
   /// - Parameter sendHeaders: Sends the initial metadata ahead of any message, if the writer
   ///   can (a server's response writer can; a client's request writer has nothing to send).
+  ///   - sendFromSource: Hands a ``ResponseSource`` to the transport (a server's response
+  ///     writer); nil makes ``send(from:)`` refuse.
   public init(
     _ sink: @escaping @Sendable (Message) async throws -> Void,
-    sendHeaders: (@Sendable () async throws -> Void)? = nil
+    sendHeaders: (@Sendable () async throws -> Void)? = nil,
+    sendFromSource: (@Sendable (any ResponseSource) async throws -> Void)? = nil
   ) {
     self.sink = sink
     self.headerSink = sendHeaders
+    self.sourceSink = sendFromSource
   }
 
   /// Sends the response's initial metadata now, if they have not gone out yet: a server
@@ -59,6 +64,18 @@ public struct RPCWriter<Message: Sendable>: Sendable {
   /// - Throws: ``RPCError`` when the call is over (cancelled, failed or finished).
   public func write(_ message: Message) async throws {
     try await sink(message)
+  }
+
+  /// Sends the already serialized messages `source` makes ready until the call ends: the
+  /// transport collects them when the stream can take them, with no task hop per message
+  /// (see ``ResponseSource``).
+  /// - Throws: ``RPCError`` when the call is over (cancelled, failed or finished), or when
+  ///   this writer cannot take a source (`unimplemented`); it does not return otherwise.
+  public func send(from source: any ResponseSource) async throws {
+    guard let sourceSink else {
+      throw RPCError(code: .unimplemented, message: "This writer cannot send from a response source; write each message instead.")
+    }
+    try await sourceSink(source)
   }
 
   /// Sends the messages in order.

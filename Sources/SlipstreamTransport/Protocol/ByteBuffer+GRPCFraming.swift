@@ -9,13 +9,33 @@ extension ByteBufferAllocator {
   func grpcMessage(_ payload: [UInt8], framer: inout MessageFramer) throws(WireError) -> ByteBuffer {
     if framer.compression == .identity {
       var buffer = self.buffer(capacity: 5 &+ payload.count)
-      buffer.writeInteger(UInt8(0))
-      buffer.writeInteger(UInt32(truncatingIfNeeded: payload.count))
-      buffer.writeBytes(payload)
+      buffer.writeUncompressedGRPCMessage(payload)
       return buffer
     }
     var framed: [UInt8] = []
     try framer.append(payload, into: &framed)
     return self.buffer(bytes: framed)
+  }
+
+  /// Frames several messages back to back in one buffer (one DATA frame's worth).
+  func grpcMessages(_ payloads: [[UInt8]], framer: inout MessageFramer) throws(WireError) -> ByteBuffer {
+    if payloads.count == 1 { return try grpcMessage(payloads[0], framer: &framer) }
+    if framer.compression == .identity {
+      var buffer = self.buffer(capacity: payloads.reduce(0) { $0 &+ 5 &+ $1.count })
+      for payload in payloads { buffer.writeUncompressedGRPCMessage(payload) }
+      return buffer
+    }
+    var framed: [UInt8] = []
+    for payload in payloads { try framer.append(payload, into: &framed) }
+    return self.buffer(bytes: framed)
+  }
+}
+
+extension ByteBuffer {
+  /// Appends flag 0, the big-endian length and the payload.
+  fileprivate mutating func writeUncompressedGRPCMessage(_ payload: [UInt8]) {
+    writeInteger(UInt8(0))
+    writeInteger(UInt32(truncatingIfNeeded: payload.count))
+    writeBytes(payload)
   }
 }

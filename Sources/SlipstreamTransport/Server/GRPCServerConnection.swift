@@ -141,7 +141,14 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   }
 
   func http2StreamWritabilityChanged(_ id: HTTP2StreamID, isWritable: Bool) {
-    streams[id]?.responses.setWritable(isWritable)
+    guard let state = streams[id] else { return }
+    state.responses.setWritable(isWritable)
+    // A stream fed by a source was left alone while full: collect what is ready now (in a
+    // later loop task, outside nghttp2's callback).
+    if isWritable, state.source != nil, pendingDrains.add(id) {
+      let connection = loopBoundSelf
+      eventLoop.execute { connection.value.drainPending() }
+    }
   }
 
   func http2GoAwayReceived(lastStreamID: HTTP2StreamID, errorCode: HTTP2ErrorCode) {}
@@ -166,33 +173,58 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
       guard !state.finished else { break }
       switch item {
       case .headers(let headers):
-        do {
-          try http2.sendHeaders(id, headers: responseHeaders(headers, state: state), endStream: false)
-        } catch {
-          state.responses.close(RPCError(code: .cancelled, message: "The headers could not be sent: \(error)", cause: error))
-          http2.resetStream(id, errorCode: .internalError)
-          return
-        }
+        guard sendOrReset(state, "The headers", { try sendResponseHeaders(headers, state: state) }) else { return }
       case .message(let payload, let headers):
-        do {
-          if let headers { try http2.sendHeaders(id, headers: responseHeaders(headers, state: state), endStream: false) }
+        guard sendOrReset(state, "The response", {
+          if let headers { try sendResponseHeaders(headers, state: state) }
           try http2.sendData(id, try allocator.grpcMessage(payload, framer: &state.framer), endStream: false)
-        } catch {
-          state.responses.close(RPCError(code: .cancelled, message: "The response could not be sent: \(error)", cause: error))
-          http2.resetStream(id, errorCode: .internalError)
-          return
-        }
+        }) else { return }
       case .finish(let headers, let lastMessage, let status, let trailers):
         finish(id, headers: headers, lastMessage: lastMessage, status: status, trailers: trailers)
+      case .source(let source, let headers, let wake):
+        if let headers {
+          guard sendOrReset(state, "The headers", { try sendResponseHeaders(headers, state: state) }) else { return }
+        }
+        state.source = source
+        source.start(wake: wake)
       }
     }
-    if !state.finished { state.responses.setWritable(http2.isWritable(id)) }
+    guard !state.finished else { return }
+    if let source = state.source, http2.isWritable(id) {
+      // Everything the source holds goes out in one DATA frame; while the stream is full
+      // nothing is taken, so the source keeps conflating (writability brings us back).
+      let messages = source.takeReady()
+      if !messages.isEmpty {
+        guard sendOrReset(state, "The response", {
+          try http2.sendData(id, try allocator.grpcMessages(messages, framer: &state.framer), endStream: false)
+        }) else { return }
+      }
+    }
+    state.responses.setWritable(http2.isWritable(id))
+  }
+
+  private func sendResponseHeaders(_ headers: Metadata, state: ServerStreamState) throws {
+    try http2.sendHeaders(state.id, headers: responseHeaders(headers, state: state), endStream: false)
+  }
+
+  /// Runs `send`; when it fails, resets the stream, fails the handler's writes with
+  /// "`what` could not be sent" and returns false.
+  private func sendOrReset(_ state: ServerStreamState, _ what: String, _ send: () throws -> Void) -> Bool {
+    do {
+      try send()
+      return true
+    } catch {
+      state.responses.close(RPCError(code: .cancelled, message: "\(what) could not be sent: \(error)", cause: error))
+      http2.resetStream(state.id, errorCode: .internalError)
+      return false
+    }
   }
 
   /// Ends a call now: trailers-only, or headers/last message/trailers after what was sent.
   private func finish(_ id: HTTP2StreamID, headers: Metadata?, lastMessage: [UInt8]?, status: Status, trailers: Metadata) {
     guard let state = streams[id], !state.finished else { return }
     state.finished = true
+    state.source = nil
     state.inputClosed = true
     state.responses.close(RPCError(code: .cancelled, message: "The call is over; the response could not be sent."))
     do {
@@ -302,6 +334,8 @@ final class ServerStreamState {
   var headersSent = false
   var finished = false
   let responses: ResponseQueue
+  /// Where the stream's messages come from once the handler handed over a source.
+  var source: (any ResponseSource)?
 
   init(id: HTTP2StreamID, deframer: MessageDeframer, requests: RPCStreamBuffer<[UInt8]>, responses: ResponseQueue, framer: MessageFramer) {
     self.id = id
@@ -332,6 +366,13 @@ struct StreamResponder: ServerCallResponder {
   func sendHeaders(_ headers: Metadata) async throws {
     let (scheduleDrain, _) = try responses.enqueue(.headers(headers), cost: 0)
     if scheduleDrain { scheduleDrainOnLoop() }
+  }
+
+  func send(from source: any ResponseSource, headers: Metadata?) async throws {
+    let wake: @Sendable () -> Void = { [self] in scheduleDrainOnLoop() }
+    let (scheduleDrain, _) = try responses.enqueue(.source(source, headers: headers, wake: wake), cost: 0)
+    if scheduleDrain { scheduleDrainOnLoop() }
+    try await responses.waitUntilClosed()
   }
 
   func finish(headers: Metadata?, lastMessage: [UInt8]?, status: Status, trailers: Metadata) {

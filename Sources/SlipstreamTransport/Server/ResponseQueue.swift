@@ -14,6 +14,9 @@ final class ResponseQueue: Sendable {
     case headers(Metadata)
     case message([UInt8], headers: Metadata?)
     case finish(headers: Metadata?, lastMessage: [UInt8]?, status: Status, trailers: Metadata)
+    /// From here on the event loop takes the stream's messages from `source`; `wake`
+    /// schedules a drain of the stream.
+    case source(any ResponseSource, headers: Metadata?, wake: @Sendable () -> Void)
   }
 
   private struct State {
@@ -23,6 +26,9 @@ final class ResponseQueue: Sendable {
     var streamWritable = true
     var closed: RPCError?
     var waiters: [CheckedContinuation<Void, any Error>] = []
+    /// The handler that handed over a source, waiting for the end of the stream.
+    var endWaiter: CheckedContinuation<Void, any Error>?
+    var endWaitCancelled = false
 
     var hasRoom: Bool { streamWritable && queuedBytes <= highWatermark }
     let highWatermark: Int
@@ -63,6 +69,30 @@ final class ResponseQueue: Sendable {
     }
   }
 
+  /// Suspends until the stream ends (the handler handed its messages to a source).
+  /// - Throws: the error the stream ended with, or `CancellationError` when the task is
+  ///   cancelled first; it never returns normally.
+  func waitUntilClosed() async throws {
+    try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        let now: (any Error)? = state.withLock { state in
+          if let closed = state.closed { return closed }
+          if state.endWaitCancelled { return CancellationError() }
+          state.endWaiter = continuation
+          return nil
+        }
+        if let now { continuation.resume(throwing: now) }
+      }
+    } onCancel: {
+      let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+        state.endWaitCancelled = true
+        defer { state.endWaiter = nil }
+        return state.endWaiter
+      }
+      waiter?.resume(throwing: CancellationError())
+    }
+  }
+
   /// Writers waiting for room (for tests).
   var waitingWriterCount: Int { state.withLock { $0.waiters.count } }
 
@@ -95,8 +125,11 @@ final class ResponseQueue: Sendable {
       if state.closed == nil { state.closed = error }
       state.items = []
       state.queuedBytes = 0
-      defer { state.waiters = [] }
-      return state.waiters
+      defer {
+        state.waiters = []
+        state.endWaiter = nil
+      }
+      return state.waiters + (state.endWaiter.map { [$0] } ?? [])
     }
     for waiter in waiters { waiter.resume(throwing: error) }
   }

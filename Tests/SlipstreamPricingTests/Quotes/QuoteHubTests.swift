@@ -3,6 +3,7 @@ import SlipstreamAPI
 import SlipstreamDomain
 @testable import SlipstreamPricing
 import SwiftProtobuf
+import Synchronization
 import Testing
 
 @Suite("Quote hub: cache, validation, conflating fan-out")
@@ -48,7 +49,7 @@ struct QuoteHubTests {
   }
 
   @Test("a mailbox that is not read keeps one quote per symbol and counts the rest as skipped")
-  func conflates() async throws {
+  func conflates() throws {
     let hub = QuoteHub(source: "test")
     let mailbox = QuoteMailbox(client: "slow")
     hub.attach(mailbox, to: [sym("AAPL"), sym("MSFT")], snapshot: false)
@@ -57,7 +58,7 @@ struct QuoteHubTests {
     }
     hub.publish(quote("MSFT", bid: "3", ask: "4"))
     hub.publish(quote("AAPL", bid: "1.5", ask: "2"))
-    let (deliveries, total) = try #require(await mailbox.next())
+    let (deliveries, total) = try #require(mailbox.takeAll())
     #expect(deliveries.map(\.quote.quote.symbol) == [sym("AAPL"), sym("MSFT")])
     #expect(deliveries[0].quote.quote.bid == "1.5")
     #expect(deliveries[0].quote.sequence == 1_001)
@@ -67,26 +68,72 @@ struct QuoteHubTests {
   }
 
   @Test("attaching with a snapshot offers the cached quotes first")
-  func snapshot() async throws {
+  func snapshot() throws {
     let hub = QuoteHub(source: "test")
     hub.publish(quote("AAPL", bid: "1", ask: "2"))
     let mailbox = QuoteMailbox(client: "c")
     hub.attach(mailbox, to: [sym("AAPL"), sym("MSFT")], snapshot: true)
-    let (deliveries, _) = try #require(await mailbox.next())
+    let (deliveries, _) = try #require(mailbox.takeAll())
     #expect(deliveries.map(\.quote.quote.symbol) == [sym("AAPL")])
   }
 
-  @Test("closing a mailbox ends a waiting reader; detached mailboxes get nothing")
-  func closeAndDetach() async {
+  @Test("detached and closed mailboxes get nothing")
+  func closeAndDetach() {
     let hub = QuoteHub(source: "test")
     let mailbox = QuoteMailbox(client: "c")
     hub.attach(mailbox, to: [sym("AAPL")], snapshot: false)
     hub.detach(client: "c", from: sym("AAPL"))
     #expect(hub.listenerCount(sym("AAPL")) == 0)
     hub.publish(quote("AAPL", bid: "1", ask: "2"))
-    async let reader = mailbox.next()
+    #expect(mailbox.takeAll() == nil)
+    let closed = QuoteMailbox(client: "c")
+    hub.attach(closed, to: [sym("AAPL")], snapshot: false)
+    closed.close()
+    hub.publish(quote("AAPL", bid: "1", ask: "2"))
+    #expect(closed.takeAll() == nil)
+  }
+
+  @Test("the reader is woken once when its mailbox stops being empty, not per quote, and not after close")
+  func wakesOncePerEmptyToPending() {
+    let hub = QuoteHub(source: "test")
+    let mailbox = QuoteMailbox(client: "c")
+    let wakes = Mutex(0)
+    hub.attach(mailbox, to: [sym("AAPL"), sym("MSFT")], snapshot: false)
+    mailbox.start { wakes.withLock { $0 += 1 } }
+    hub.publish(quote("AAPL", bid: "1", ask: "2"))
+    hub.publish(quote("MSFT", bid: "1", ask: "2"))
+    hub.publish(quote("AAPL", bid: "1.1", ask: "2"))
+    #expect(wakes.withLock { $0 } == 1)
+    #expect(mailbox.takeAll()?.deliveries.count == 2)
+    hub.publish(quote("AAPL", bid: "1.2", ask: "2"))
+    #expect(wakes.withLock { $0 } == 2)
+    _ = mailbox.takeAll()
     mailbox.close()
-    #expect(await reader == nil)
+    hub.publish(quote("AAPL", bid: "1.3", ask: "2"))
+    #expect(wakes.withLock { $0 } == 2)
+  }
+
+  @Test("a stream source numbers its responses across takes and carries each quote's skipped count")
+  func streamSourceNumbersResponses() throws {
+    let hub = QuoteHub(source: "test")
+    let mailbox = QuoteMailbox(client: "c")
+    hub.attach(mailbox, to: [sym("AAPL"), sym("MSFT")], snapshot: false)
+    let source = QuoteStreamSource(mailbox: mailbox, metrics: PricingMetrics())
+    source.start {}
+    #expect(source.takeReady().isEmpty)
+    hub.publish(quote("AAPL", bid: "1", ask: "2"))
+    hub.publish(quote("AAPL", bid: "1.1", ask: "2"))
+    hub.publish(quote("MSFT", bid: "3", ask: "4"))
+    let first = try source.takeReady().map { try Slipstream_Pricing_V1_StreamQuotesResponse(serializedBytes: $0) }
+    #expect(first.map(\.sequence) == [1, 2])
+    #expect(first.map(\.quote.symbol.ticker) == ["AAPL", "MSFT"])
+    #expect(first.map(\.quote.bid.value) == ["1.1", "3"])
+    #expect(first.map(\.skipped) == [1, 0])
+    #expect(first.map(\.totalSkipped) == [1, 1])
+    hub.publish(quote("MSFT", bid: "3.5", ask: "4"))
+    let second = try source.takeReady().map { try Slipstream_Pricing_V1_StreamQuotesResponse(serializedBytes: $0) }
+    #expect(second.map(\.sequence) == [3])
+    #expect(second.map(\.quote.bid.value) == ["3.5"])
   }
 }
 

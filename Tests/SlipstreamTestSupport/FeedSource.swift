@@ -1,0 +1,72 @@
+public import SlipstreamRPC
+import Synchronization
+
+/// A ``ResponseSource`` a test feeds from its own task: `feed` queues UTF-8 strings and wakes
+/// the transport when the queue was empty, the way the pricing hub wakes a subscriber.
+public final class FeedSource: ResponseSource {
+  private struct State {
+    var pending: [[UInt8]] = []
+    var wake: (@Sendable () -> Void)?
+  }
+
+  private let state = Mutex(State())
+  /// Fires when the transport has started the source.
+  public let started = Signal()
+
+  public init() {}
+
+  public func start(wake: @escaping @Sendable () -> Void) {
+    state.withLock { $0.wake = wake }
+    started.fire()
+  }
+
+  /// Queues messages; wakes the transport (outside the lock) when nothing was queued.
+  public func feed(_ messages: [String]) {
+    let wake = state.withLock { state -> (@Sendable () -> Void)? in
+      let wasEmpty = state.pending.isEmpty
+      state.pending.append(contentsOf: messages.map { Array($0.utf8) })
+      return wasEmpty ? state.wake : nil
+    }
+    wake?()
+  }
+
+  public func takeReady() -> [[UInt8]] {
+    state.withLock { state in
+      defer { state.pending = [] }
+      return state.pending
+    }
+  }
+}
+
+extension FeedSource {
+  /// Feeds "0" … "count-1" from a task once the transport has started the source, yielding
+  /// now and then so the transport takes them in several batches.
+  /// - Returns: the feeding task (cancel it when the call ends).
+  public func feedNumbers(upTo count: Int) -> Task<Void, Never> {
+    Task {
+      await started.wait()
+      for first in stride(from: 0, to: count, by: 7) {
+        feed((first..<min(first + 7, count)).map(String.init))
+        await Task.yield()
+      }
+    }
+  }
+}
+
+extension RPCRouter {
+  /// Registers a server-streaming `method` that answers "N" with "0" … "N-1" handed to the
+  /// transport through a ``FeedSource`` (``RPCWriter/send(from:)``); fires `ended` when the
+  /// handler returns (the call ended).
+  public mutating func registerNumbersFromSource(_ method: MethodDescriptor, ended: Signal) {
+    let codec = StringCodec()
+    registerServerStreaming(method, deserializer: codec, serializer: codec) { request, writer, _ in
+      let source = FeedSource()
+      let feeder = source.feedNumbers(upTo: Int(request) ?? 0)
+      defer {
+        feeder.cancel()
+        ended.fire()
+      }
+      try await writer.send(from: source)
+    }
+  }
+}
