@@ -6,21 +6,37 @@ public enum CostBasisMethod: Hashable, Sendable, CaseIterable {
   case averageCost
 }
 
-/// A quantity bought at one unit cost.
+/// Units still held from one purchase and what they cost.
 public struct TaxLot: Hashable, Sendable {
   /// Units still held from this purchase.
   public var quantity: Quantity
-  /// Cost per unit.
-  public var unitCost: Price
+  /// The cost of those units, fees included (the purchase's cost less what sales removed).
+  public var cost: Money
   /// When it was bought.
   public var acquiredAt: Timestamp
+
+  /// Creates a lot.
+  public init(quantity: Quantity, cost: Money, acquiredAt: Timestamp) {
+    self.quantity = quantity
+    self.cost = cost
+    self.acquiredAt = acquiredAt
+  }
+
+  /// Cost per unit, fees included: cost ÷ quantity, half-to-even at 12 places (zero when empty).
+  public var unitCost: Price {
+    guard quantity.isPositive else { return Price(value: .zero) }
+    return Price(value: (try? cost.amount.divided(by: quantity.value, rounding: .toNearestOrEven)) ?? .zero)
+  }
 }
 
 /// Cost basis and P&L of one long position in one symbol, by FIFO or average cost.
 ///
-/// Amounts are exact fixed-point; where a division is needed (average cost) it rounds half-to-even
-/// at 12 places, and selling the whole position removes the whole remaining cost so no residue
-/// remains. Short selling is not modelled: a sale larger than the holding is an error.
+/// Fees are part of the basis: a purchase's fees add to its lot's cost, a sale's fees reduce
+/// its proceeds (both default to zero). Amounts are exact fixed-point; lots keep their total
+/// cost, so where a part of a lot (or of the pool, under average cost) is sold the removed
+/// cost is divided half-to-even at 12 places, and selling a whole lot or the whole position
+/// removes its whole remaining cost, so no residue remains. Short selling is not modelled: a
+/// sale larger than the holding is an error.
 public struct CostBasisTracker: Hashable, Sendable {
   /// The matching method.
   public let method: CostBasisMethod
@@ -54,34 +70,38 @@ public struct CostBasisTracker: Hashable, Sendable {
   }
 
   /// Records a purchase.
-  /// - Throws: `PortfolioError.nonPositiveQuantity`, `.arithmetic`.
-  public mutating func buy(_ quantity: Quantity, at price: Price, on date: Timestamp) throws(PortfolioError) {
+  /// - Parameters:
+  ///   - fees: Fees and commissions paid for it, in the tracker's currency; part of its cost.
+  /// - Throws: `PortfolioError.nonPositiveQuantity`, `.arithmetic` (also for fees in another currency).
+  public mutating func buy(_ quantity: Quantity, at price: Price, fees: Money? = nil, on date: Timestamp) throws(PortfolioError) {
     guard quantity.isPositive else { throw .nonPositiveQuantity(quantity) }
     do {
-      let cost = try price.notional(of: quantity, in: currency, rounding: .toNearestOrEven)
+      let cost = try price.notional(of: quantity, in: currency, rounding: .toNearestOrEven).adding(fees ?? .zero(currency))
       costBasis = try costBasis.adding(cost)
       switch method {
       case .fifo:
-        lots.append(TaxLot(quantity: quantity, unitCost: price, acquiredAt: date))
+        lots.append(TaxLot(quantity: quantity, cost: cost, acquiredAt: date))
       case .averageCost:
         let held = try (lots.first?.quantity ?? .zero) + quantity
-        let unit = Price(value: try costBasis.amount.divided(by: held.value, rounding: .toNearestOrEven))
-        lots = [TaxLot(quantity: held, unitCost: unit, acquiredAt: lots.first?.acquiredAt ?? date)]
+        lots = [TaxLot(quantity: held, cost: costBasis, acquiredAt: lots.first?.acquiredAt ?? date)]
       }
     } catch {
       throw .arithmetic(error)
     }
   }
 
-  /// Records a sale and returns the P&L it realizes.
+  /// Records a sale and returns the P&L it realizes (proceeds less its fees, less the cost of
+  /// the units sold).
+  /// - Parameters:
+  ///   - fees: Fees and commissions paid for it, in the tracker's currency.
   /// - Throws: `PortfolioError.nonPositiveQuantity`, `.insufficientQuantity`, `.arithmetic`.
   @discardableResult
-  public mutating func sell(_ quantity: Quantity, at price: Price) throws(PortfolioError) -> Money {
+  public mutating func sell(_ quantity: Quantity, at price: Price, fees: Money? = nil) throws(PortfolioError) -> Money {
     guard quantity.isPositive else { throw .nonPositiveQuantity(quantity) }
     let held = self.quantity
     guard quantity <= held else { throw .insufficientQuantity(held: held, requested: quantity) }
     do {
-      let proceeds = try price.notional(of: quantity, in: currency, rounding: .toNearestOrEven)
+      let proceeds = try price.notional(of: quantity, in: currency, rounding: .toNearestOrEven).subtracting(fees ?? .zero(currency))
       let removedCost: Money
       if quantity == held {
         removedCost = costBasis
@@ -90,9 +110,9 @@ public struct CostBasisTracker: Hashable, Sendable {
         switch method {
         case .fifo: removedCost = try consumeFIFO(quantity)
         case .averageCost:
-          let fraction = try costBasis.amount.multiplied(by: quantity.value, rounding: .toNearestOrEven)
-          removedCost = Money(amount: try fraction.divided(by: held.value, rounding: .toNearestOrEven), currency: currency)
+          removedCost = try Self.share(of: costBasis, units: quantity, of: held)
           lots[0].quantity = try lots[0].quantity - quantity
+          lots[0].cost = try lots[0].cost.subtracting(removedCost)
         }
       }
       costBasis = try costBasis.subtracting(removedCost)
@@ -119,11 +139,23 @@ public struct CostBasisTracker: Hashable, Sendable {
     var cost = Money.zero(currency)
     while remaining.isPositive {
       let take = min(remaining, lots[0].quantity)
-      cost = try cost.adding(try lots[0].unitCost.notional(of: take, in: currency, rounding: .toNearestOrEven))
+      if take == lots[0].quantity {
+        cost = try cost.adding(lots[0].cost)
+        lots.removeFirst()
+      } else {
+        let part = try Self.share(of: lots[0].cost, units: take, of: lots[0].quantity)
+        cost = try cost.adding(part)
+        lots[0].quantity = try lots[0].quantity - take
+        lots[0].cost = try lots[0].cost.subtracting(part)
+      }
       remaining = try remaining - take
-      lots[0].quantity = try lots[0].quantity - take
-      if lots[0].quantity.isZero { lots.removeFirst() }
     }
     return cost
+  }
+
+  /// `cost × units ÷ total`, half-to-even at 12 places.
+  private static func share(of cost: Money, units: Quantity, of total: Quantity) throws(AmountError) -> Money {
+    let scaled = try cost.amount.multiplied(by: units.value, rounding: .toNearestOrEven)
+    return Money(amount: try scaled.divided(by: total.value, rounding: .toNearestOrEven), currency: cost.currency)
   }
 }

@@ -6,7 +6,7 @@ public struct OpenLot: Sendable, Hashable {
   public var tradeID: String
   /// Units still held.
   public var quantity: Quantity
-  /// Cost per unit (fees are booked separately, as the domain's `CostBasisTracker` does).
+  /// Cost per unit, fees included (the lot's remaining cost ÷ its quantity).
   public var unitCost: Price
   /// When it was bought.
   public var openedAt: Timestamp
@@ -70,7 +70,9 @@ public struct PnLReport: Sendable, Hashable {
 /// Trades are replayed in (execution time, trade id) order. Short positions are not
 /// modelled by the domain: a sale larger than the holding is refused.
 public enum LedgerAnalytics {
-  /// The cost basis of one holding.
+  /// The cost basis of one holding, fees included: a purchase's fees add to its lot's cost
+  /// and a sale's fees reduce its proceeds (so `realizedPnL` is net of fees). ``pnl(of:marks:method:grouping:executedFrom:executedBefore:)``
+  /// instead reports realized P&L gross and the fees apart.
   ///
   /// - Parameters:
   ///   - trades: The holding's trades (one symbol), in any order.
@@ -80,7 +82,7 @@ public enum LedgerAnalytics {
   public static func costBasis(of trades: [LedgerTrade], method: CostBasisMethod) throws(LedgerError) -> CostBasisReport {
     var position = Position(method: method, currency: try commonCurrency(trades))
     for trade in ordered(trades) {
-      _ = try position.apply(trade)
+      _ = try position.apply(trade, feesInBasis: true)
     }
     let tracker = position.tracker
     let lots = method == .fifo
@@ -184,15 +186,17 @@ public enum LedgerAnalytics {
     }
 
     /// Applies a trade and returns the P&L it realizes.
-    mutating func apply(_ trade: LedgerTrade) throws(LedgerError) -> Money {
+    /// - Parameter feesInBasis: Whether the trade's fees enter the cost basis and proceeds.
+    mutating func apply(_ trade: LedgerTrade, feesInBasis: Bool = false) throws(LedgerError) -> Money {
+      let fees = feesInBasis ? Money(amount: trade.fees, currency: tracker.currency) : nil
       do {
         switch trade.side {
         case .buy:
-          try tracker.buy(trade.quantity, at: trade.price, on: trade.executedAt)
+          try tracker.buy(trade.quantity, at: trade.price, fees: fees, on: trade.executedAt)
           lotTradeIDs.append(trade.tradeID)
           return .zero(tracker.currency)
         case .sell:
-          let realized = try tracker.sell(trade.quantity, at: trade.price)
+          let realized = try tracker.sell(trade.quantity, at: trade.price, fees: fees)
           lotTradeIDs.removeFirst(max(0, lotTradeIDs.count - tracker.lots.count))
           return realized
         }

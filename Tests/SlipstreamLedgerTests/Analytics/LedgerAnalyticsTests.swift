@@ -11,22 +11,25 @@ struct LedgerAnalyticsTests {
     LedgerFixtures.trade("t2", quantity: "10", price: "120", fees: "2", executedAt: 2),
   ]
 
+  /// Fees are part of the basis (the proto's `Lot.unit_cost` is "fees included").
   @Test func fifoMatchesTheOldestLotsFirst() throws {
     let report = try LedgerAnalytics.costBasis(of: trades, method: .fifo)
     #expect(report.quantity == "5")
-    #expect(report.totalCost == Money(amount: "600"))
-    #expect(report.averageCost == "120")
-    // 15 sold: 10 @ 100 and 5 @ 120 → cost 1,600; proceeds 1,950.
-    #expect(report.realizedPnL == Money(amount: "350"))
-    #expect(report.lots == [OpenLot(tradeID: "t2", quantity: "5", unitCost: "120", openedAt: Timestamp(nanosecondsSinceEpoch: 2))])
+    // Lots: 10 cost 1,001 and 10 cost 1,202; the 5 left of the second cost 601.
+    #expect(report.totalCost == Money(amount: "601"))
+    #expect(report.averageCost == "120.2")
+    // 15 sold: 1,001 + 601 of cost; proceeds 1,950 − 3.
+    #expect(report.realizedPnL == Money(amount: "345"))
+    #expect(report.lots == [OpenLot(tradeID: "t2", quantity: "5", unitCost: "120.2", openedAt: Timestamp(nanosecondsSinceEpoch: 2))])
   }
 
   @Test func averageCostPoolsTheLots() throws {
     let report = try LedgerAnalytics.costBasis(of: trades, method: .averageCost)
     #expect(report.quantity == "5")
-    #expect(report.totalCost == Money(amount: "550"))
-    #expect(report.averageCost == "110")
-    #expect(report.realizedPnL == Money(amount: "300"))
+    // Pool 2,203 for 20 (110.15 each); 15 sold remove 1,652.25.
+    #expect(report.totalCost == Money(amount: "550.75"))
+    #expect(report.averageCost == "110.15")
+    #expect(report.realizedPnL == Money(amount: "294.75"))
     #expect(report.lots.isEmpty)
   }
 

@@ -210,10 +210,14 @@ struct LedgerServiceTests {
       cost.symbol.ticker = "AAPL"
       cost.symbol.assetClass = .equity
       let fifo = try await client.getCostBasis(cost, metadata: Self.tenantA)
-      #expect(fifo.method == .fifo && fifo.quantity.value == "5" && fifo.totalCost.value == "600" && fifo.realizedPnl.value == "350")
+      // Each trade pays 0.5 in fees, part of the basis: lots cost 1,000.5 and 1,200.5; the
+      // sale's proceeds are 1,950 − 0.5 against 1,000.5 + 600.25 of cost.
+      #expect(fifo.method == .fifo && fifo.quantity.value == "5" && fifo.totalCost.value == "600.25" && fifo.realizedPnl.value == "348.75")
       #expect(fifo.lots.map(\.tradeID) == ["b2"])
+      #expect(fifo.lots.map(\.unitCost.value) == ["120.05"])
       cost.method = .average
-      #expect(try await client.getCostBasis(cost, metadata: Self.tenantA).totalCost.value == "550")
+      // Pool 2,201 for 20 (110.05 each); 15 sold remove 1,650.75.
+      #expect(try await client.getCostBasis(cost, metadata: Self.tenantA).totalCost.value == "550.25")
 
       var pnl = Slipstream_Ledger_V1_GetPnLRequest()
       var mark = Slipstream_Ledger_V1_Mark()
