@@ -72,7 +72,7 @@ public nonisolated enum Slipstream_Ledger_V1_CostBasisMethod: SwiftProtobuf.Enum
 public nonisolated enum Slipstream_Ledger_V1_PnlGrouping: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
 
-  /// Not set; servers default to SYMBOL.
+  /// Not set; servers group by tenant (as PNL_GROUPING_TENANT: one line per tenant and symbol).
   case unspecified // = 0
 
   /// One line per tenant and symbol.
@@ -589,7 +589,7 @@ public nonisolated struct Slipstream_Ledger_V1_GetCostBasisResponse: Sendable {
   /// Clears the value of `quantity`. Subsequent reads from it will return its default value.
   public mutating func clearQuantity() {self._quantity = nil}
 
-  /// Total cost of the held quantity.
+  /// Total cost of the held quantity, fees included.
   public var totalCost: Slipstream_Types_V1_Decimal {
     get {_totalCost ?? Slipstream_Types_V1_Decimal()}
     set {_totalCost = newValue}
@@ -612,7 +612,8 @@ public nonisolated struct Slipstream_Ledger_V1_GetCostBasisResponse: Sendable {
   /// Open lots, oldest first (FIFO only).
   public var lots: [Slipstream_Ledger_V1_Lot] = []
 
-  /// Profit realized by sales so far.
+  /// Profit realized by sales so far, net of fees (purchase fees are in the cost basis, sale
+  /// fees reduce the proceeds). GetPnL instead reports realized P&L before fees and the fees apart.
   public var realizedPnl: Slipstream_Types_V1_Decimal {
     get {_realizedPnl ?? Slipstream_Types_V1_Decimal()}
     set {_realizedPnl = newValue}
