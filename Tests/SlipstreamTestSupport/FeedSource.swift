@@ -11,7 +11,7 @@ public final class FeedSource: ResponseSource {
 
   private let state = Mutex(State())
   /// Fires when the transport has started the source.
-  public let started = Signal()
+  package let started = Signal()
 
   public init() {}
 
@@ -57,7 +57,7 @@ extension RPCRouter {
   /// Registers a server-streaming `method` that answers "N" with "0" … "N-1" handed to the
   /// transport through a ``FeedSource`` (``RPCWriter/send(from:)``); fires `ended` when the
   /// handler returns (the call ended).
-  public mutating func registerNumbersFromSource(_ method: MethodDescriptor, ended: Signal) {
+  package mutating func registerNumbersFromSource(_ method: MethodDescriptor, ended: Signal) {
     let codec = StringCodec()
     registerServerStreaming(method, deserializer: codec, serializer: codec) { request, writer, _ in
       let source = FeedSource()

@@ -1,5 +1,6 @@
 public import ServiceLifecycle
 public import SlipstreamTransport
+import SlipstreamRPC
 
 /// A ``GRPCServer`` as a swift-service-lifecycle `Service`: starts it (unless already
 /// started), serves until graceful shutdown (or cancellation), then shuts it down gracefully:

@@ -1,6 +1,7 @@
 public import SlipstreamAPI
 public import SlipstreamTransport
 import ServiceLifecycle
+import SlipstreamRPC
 
 /// A service started by ``ServiceRuntime/start(services:interceptors:background:shutdownSignals:)``:
 /// its listeners are bound; its services run in a `ServiceGroup` until shut down.

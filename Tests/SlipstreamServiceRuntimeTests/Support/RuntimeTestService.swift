@@ -4,9 +4,6 @@ import SlipstreamServiceRuntime
 import SlipstreamTransport
 import SlipstreamWire
 
-/// Events a test awaits (no sleeping).
-typealias Signal = OneShotSignal
-
 /// `test.Runtime`: Echo, Missing (NOT_FOUND), WhoAmI (the client certificate's name), and
 /// Gate (waits until the test opens it).
 struct RuntimeTestService: RPCService {

@@ -1,13 +1,17 @@
 import Synchronization
 
-/// An event that happens once; any number of tasks can wait for it. (`package`: the
-/// tests await events with it too.)
+/// An event that happens once; any number of tasks can wait for it, before or after it
+/// happens. (`package`: the service runtime uses it, and the tests await events with it
+/// instead of sleeping.)
 package final class OneShotSignal: Sendable {
   private let state = Mutex<(fired: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
-  /// Marks the event as happened and wakes every waiter (later calls do nothing).
   package init() {}
 
+  /// Whether ``fire()`` has been called.
+  package var hasFired: Bool { state.withLock { $0.fired } }
+
+  /// Marks the event as happened and wakes every waiter (later calls do nothing).
   package func fire() {
     let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
       state.fired = true
