@@ -36,13 +36,13 @@ public final class PostgresLedgerStore: LedgerStore {
         try await client.withTransaction(logger: Self.logger) { connection in
           let batch = LedgerBatch(writes, dialect: .postgres)
           let stamp = now()
-          let heads = try await Self.fetch(connection, batch.reads[0].sql, batch.reads[0].arguments)
+          let heads = try await Self.fetch(connection, batch.headsRead.sql, batch.headsRead.arguments)
           let assumed = try batch.planAssumingNew(heads: heads, now: stamp)
           if try await Self.insertUnlessAnIDRepeats(assumed.rows, on: connection) {
             return assumed.results
           }
           var fetched = [heads]
-          for read in batch.reads.dropFirst() {
+          for read in batch.lookups {
             fetched.append(try await Self.fetch(connection, read.sql, read.arguments))
           }
           let (results, rows) = try batch.plan(fetched: fetched, now: stamp)

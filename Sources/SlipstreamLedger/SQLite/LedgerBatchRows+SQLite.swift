@@ -6,8 +6,7 @@ extension LedgerBatchRows {
   /// one multi-row statement with thousands of placeholders per batch.
   /// - Throws: GRDB's `DatabaseError` (the caller's transaction rolls back).
   func insert(into db: Database) throws {
-    var scratch: [UInt8] = []
-    scratch.reserveCapacity(4_096)
+    var scratch = SQLiteRowScratch()
     for (table, rows) in tables {
       let statement = try SQLiteRowInsert(db, table: table.name, columns: table.columns.map(\.name))
       for row in rows { try statement.insert(row, scratch: &scratch) }

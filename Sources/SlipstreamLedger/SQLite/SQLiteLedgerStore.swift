@@ -59,7 +59,7 @@ public final class SQLiteLedgerStore: LedgerStore {
           try pool.write { db in
             let batch = LedgerBatch(writes, dialect: .sqlite)
             let stamp = now()
-            let heads = try Self.fetch(db, batch.reads[0].sql, batch.reads[0].arguments)
+            let heads = try Self.fetch(db, batch.headsRead.sql, batch.headsRead.arguments)
             let assumed = try batch.planAssumingNew(heads: heads, now: stamp)
             do {
               try db.inSavepoint {
@@ -72,7 +72,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             {
               // A stored id repeats: plan against what is stored (the savepoint is undone).
             }
-            let fetched = try [heads] + batch.reads.dropFirst().map { try Self.fetch(db, $0.sql, $0.arguments) }
+            let fetched = try [heads] + batch.lookups.map { try Self.fetch(db, $0.sql, $0.arguments) }
             let (results, rows) = try batch.plan(fetched: fetched, now: stamp)
             try rows.insert(into: db)
             return results

@@ -25,25 +25,25 @@ struct SQLiteRowInsert {
   ///
   /// - Parameters:
   ///   - values: The row, one text per placeholder (empty texts are bound as '', not NULL).
-  ///   - scratch: A buffer reused across rows to hold the values' bytes during the step.
+  ///   - scratch: Buffers reused across rows to hold the values' bytes during the step.
   /// - Throws: GRDB's `DatabaseError` with SQLite's code and message (e.g. a constraint).
-  func insert(_ values: [String], scratch: inout [UInt8]) throws {
-    scratch.removeAll(keepingCapacity: true)
-    var ends: [Int] = []
-    ends.reserveCapacity(values.count)
+  func insert(_ values: [String], scratch: inout SQLiteRowScratch) throws {
+    scratch.bytes.removeAll(keepingCapacity: true)
+    scratch.ends.removeAll(keepingCapacity: true)
     for value in values {
       var value = value
-      value.withUTF8 { scratch.append(contentsOf: $0) }
-      ends.append(scratch.count)
+      value.withUTF8 { scratch.bytes.append(contentsOf: $0) }
+      scratch.ends.append(scratch.bytes.count)
     }
     // A terminator, so the buffer is never empty and every slice has a valid address.
-    scratch.append(0)
+    scratch.bytes.append(0)
     let handle = statement.sqliteStatement
     defer {
       sqlite3_reset(handle)
       sqlite3_clear_bindings(handle)
     }
-    try scratch.withUnsafeBytes { bytes in
+    let ends = scratch.ends
+    try scratch.bytes.withUnsafeBytes { bytes in
       let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)
       var start = 0
       for (index, end) in ends.enumerated() {
@@ -61,5 +61,16 @@ struct SQLiteRowInsert {
     let message = connection.map { String(cString: sqlite3_errmsg($0)) }
     let extended = connection.map { sqlite3_extended_errcode($0) } ?? code
     return DatabaseError(resultCode: ResultCode(rawValue: extended), message: message, sql: statement.sql)
+  }
+}
+
+/// The buffers ``SQLiteRowInsert`` reuses across rows: the values' bytes and where each ends.
+struct SQLiteRowScratch {
+  var bytes: [UInt8] = []
+  var ends: [Int] = []
+
+  init() {
+    bytes.reserveCapacity(4_096)
+    ends.reserveCapacity(32)
   }
 }

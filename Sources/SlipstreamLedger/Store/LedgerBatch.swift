@@ -3,18 +3,24 @@ import SlipstreamDomain
 /// One group-commit transaction, the same for both stores: the reads to run first, then the
 /// rows to write.
 ///
-/// A store reads the audit heads (``reads``' first statement) inside its write transaction and
+/// A store reads the audit heads (``headsRead``) inside its write transaction and
 /// first plans the batch assuming every write is new (``planAssumingNew(heads:now:)``): it
 /// inserts those rows under a savepoint, and if no unique key refused one, that is the whole
 /// batch. Retries and conflicts are rare, so the common batch needs no lookups. If a key was
-/// refused, the store rolls the savepoint back, runs the remaining ``reads`` (the stored
+/// refused, the store rolls the savepoint back, runs the ``lookups`` (the stored
 /// trades and decisions the batch's ids name), plans with ``plan(fetched:now:)`` and inserts
 /// those rows, in the same transaction.
 package struct LedgerBatch {
   private let writes: [LedgerWrite]
   private let dialect: SQLDialect
-  /// Statements whose rows ``plan(fetched:now:)`` needs, in order.
+  /// Statements whose rows ``plan(fetched:now:)`` needs, in order: ``headsRead``, then
+  /// ``lookups``.
   package private(set) var reads: [(sql: String, arguments: SQLArguments)] = []
+
+  /// The read of the audit heads of the batch's tenants (the first of ``reads``).
+  package var headsRead: (sql: String, arguments: SQLArguments) { reads[0] }
+  /// The reads of the stored trades and decisions the batch's ids name (the rest of ``reads``).
+  package var lookups: ArraySlice<(sql: String, arguments: SQLArguments)> { reads.dropFirst() }
   private var tradeReads = 0
 
   package init(_ writes: [LedgerWrite], dialect: SQLDialect) {
@@ -60,14 +66,14 @@ package struct LedgerBatch {
   /// Correct exactly when inserting the returned rows violates no unique key: then no write
   /// repeats a stored one (duplicates within the batch are planned as such either way).
   /// - Parameters:
-  ///   - heads: The rows of the first of ``reads`` (the audit heads).
+  ///   - heads: The rows of ``headsRead``.
   ///   - now: The time stamped on new records.
   /// - Throws: `LedgerError.storage` if a head row does not decode.
   package func planAssumingNew(
     heads: [[String]],
     now: Timestamp
   ) throws(LedgerError) -> (results: [Result<LedgerWriteResult, LedgerError>], rows: LedgerBatchRows) {
-    try plan(fetched: [heads] + Array(repeating: [], count: reads.count - 1), now: now)
+    try plan(fetched: [heads] + Array(repeating: [], count: lookups.count), now: now)
   }
 
   /// Plans every write against the fetched rows.
