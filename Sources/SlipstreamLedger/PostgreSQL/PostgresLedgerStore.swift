@@ -32,14 +32,13 @@ public final class PostgresLedgerStore: LedgerStore {
     self.core = LedgerStoreCore(
       dialect: .postgres,
       options: options,
-      commitBatch: { writes in
+      commitBatch: { batch in
         try await client.withTransaction(logger: Self.logger) { connection in
-          let batch = LedgerBatch(writes, dialect: .postgres)
           let stamp = now()
           let heads = try await Self.fetch(connection, batch.headsRead.sql, batch.headsRead.arguments)
           let assumed = try batch.planAssumingNew(heads: heads, now: stamp)
           if try await Self.insertUnlessAnIDRepeats(assumed.rows, on: connection) {
-            return assumed.results
+            return (assumed.results, assumed.rows.heads)
           }
           var fetched = [heads]
           for read in batch.lookups {
@@ -49,7 +48,7 @@ public final class PostgresLedgerStore: LedgerStore {
           for statement in rows.postgresStatements() {
             try await connection.query(Self.query(statement.sql, statement.arguments), logger: Self.logger)
           }
-          return results
+          return (results, rows.heads)
         }
       },
       fetchRows: { sql, arguments async throws(LedgerError) in

@@ -54,10 +54,9 @@ public final class SQLiteLedgerStore: LedgerStore {
     self.core = LedgerStoreCore(
       dialect: .sqlite,
       options: options,
-      commitBatch: { writes in
+      commitBatch: { batch in
         try await Self.run(on: writerQueue) {
           try pool.write { db in
-            let batch = LedgerBatch(writes, dialect: .sqlite)
             let stamp = now()
             let heads = try Self.fetch(db, batch.headsRead.sql, batch.headsRead.arguments)
             let assumed = try batch.planAssumingNew(heads: heads, now: stamp)
@@ -66,7 +65,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 try assumed.rows.insert(into: db)
                 return .commit
               }
-              return assumed.results
+              return (assumed.results, assumed.rows.heads)
             } catch let error as DatabaseError
               where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY || error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
             {
@@ -75,7 +74,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             let fetched = try [heads] + batch.lookups.map { try Self.fetch(db, $0.sql, $0.arguments) }
             let (results, rows) = try batch.plan(fetched: fetched, now: stamp)
             try rows.insert(into: db)
-            return results
+            return (results, rows.heads)
           }
         }
       },

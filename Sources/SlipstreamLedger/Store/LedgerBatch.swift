@@ -1,20 +1,28 @@
 import SlipstreamDomain
 
-/// One group-commit transaction, the same for both stores: the reads to run first, then the
-/// rows to write.
+/// One group-commit transaction, the same for both stores: its writes, the reads to run first,
+/// and (usually) a plan made before the transaction.
 ///
-/// A store reads the audit heads (``headsRead``) inside its write transaction and
-/// first plans the batch assuming every write is new (``planAssumingNew(heads:now:)``): it
-/// inserts those rows under a savepoint, and if no unique key refused one, that is the whole
-/// batch. Retries and conflicts are rare, so the common batch needs no lookups. If a key was
-/// refused, the store rolls the savepoint back, runs the ``lookups`` (the stored
-/// trades and decisions the batch's ids name), plans with ``plan(fetched:now:)`` and inserts
-/// those rows, in the same transaction.
-package struct LedgerBatch {
-  private let writes: [LedgerWrite]
+/// The committer adds writes to an open batch while the previous batch commits
+/// (``add(_:expectedHead:)``). If the audit head each of the batch's tenants will have once
+/// the earlier batches commit is known, each write is planned as it is added, assuming it is
+/// new, so that planning and hashing happen outside the store's transaction. ``seal()`` then
+/// builds the SQL of the reads.
+///
+/// In its write transaction a store reads the audit heads (``headsRead``) and takes
+/// ``planAssumingNew(heads:now:)``: the plan made in advance if the stored heads are the ones
+/// it assumed, otherwise a plan made now against the stored heads. It inserts those rows
+/// under a savepoint, and if no unique key refused one, that is the whole batch. Retries and
+/// conflicts are rare, so the common batch needs no lookups. If a key was refused, the store
+/// rolls the savepoint back, runs the ``lookups`` (the stored trades and decisions the
+/// batch's ids name), plans with ``plan(fetched:now:)`` and inserts those rows, in the same
+/// transaction.
+package struct LedgerBatch: Sendable {
+  /// The batch's writes, in order.
+  package private(set) var writes: [LedgerWrite] = []
   private let dialect: SQLDialect
   /// Statements whose rows ``plan(fetched:now:)`` needs, in order: ``headsRead``, then
-  /// ``lookups``.
+  /// ``lookups``. Built by ``seal()``.
   package private(set) var reads: [(sql: String, arguments: SQLArguments)] = []
 
   /// The read of the audit heads of the batch's tenants (the first of ``reads``).
@@ -23,9 +31,72 @@ package struct LedgerBatch {
   package var lookups: ArraySlice<(sql: String, arguments: SQLArguments)> { reads.dropFirst() }
   private var tradeReads = 0
 
-  package init(_ writes: [LedgerWrite], dialect: SQLDialect) {
-    self.writes = writes
+  /// The plan made while adding writes; nil once a write's tenant had no expected head.
+  private var advance: LedgerWritePlanner?
+  private var advanceResults: [Result<LedgerWriteResult, LedgerError>] = []
+  /// The head each tenant of the batch was assumed to have before it (nil: no head stored).
+  private var assumedHeads: [String: AuditHead?] = [:]
+
+  /// Whether every write so far was planned in advance.
+  package var isPlannedInAdvance: Bool { advance != nil || writes.isEmpty }
+
+  /// The audit heads the batch leaves if it commits as planned in advance, by tenant (a tenant
+  /// missing has no head); empty if it was not planned in advance.
+  package var plannedHeads: [String: AuditHead] { advance?.heads ?? [:] }
+
+  /// The tenants the batch writes for.
+  package var tenants: Set<String> { Set(writes.map(\.tenantID)) }
+
+  /// An empty batch, to be filled with ``add(_:stamp:expectedHead:)`` and then sealed.
+  package init(dialect: SQLDialect) {
     self.dialect = dialect
+  }
+
+  /// A sealed batch of `writes`, planned in the transaction.
+  package init(_ writes: [LedgerWrite], dialect: SQLDialect) {
+    self.dialect = dialect
+    self.writes = writes
+    seal()
+  }
+
+  /// Adds a write, planning it in advance if its tenant's head is expected.
+  ///
+  /// - Parameters:
+  ///   - write: The write.
+  ///   - stamp: The time stamped on the batch's new records if planned in advance; asked when
+  ///     the first write is added.
+  ///   - expectedHead: The head a tenant will have when this batch commits (`.some(nil)`
+  ///     for a tenant with no head stored), or nil if it is not known; asked once per tenant.
+  package mutating func add(_ write: LedgerWrite, stamp: () -> Timestamp, expectedHead: (String) -> AuditHead??) {
+    let first = writes.isEmpty
+    writes.append(write)
+    guard var planner = first ? Optional(LedgerWritePlanner(now: stamp(), heads: [:], storedTrades: [], storedDecisions: [])) : advance
+    else { return }
+    advance = nil
+    let tenantID = write.tenantID
+    if assumedHeads[tenantID] == nil {
+      guard let head = expectedHead(tenantID) else { return }
+      assumedHeads[tenantID] = head
+      if let head { planner.assume(head, for: tenantID) }
+    }
+    advanceResults.append(planner.plan(write))
+    advance = planner
+  }
+
+  /// Plans every write of a batch that is not planned in advance again, now, if every
+  /// tenant's head is expected (as it may be once the batch before has committed).
+  package mutating func planInAdvanceIfPossible(stamp: () -> Timestamp, expectedHead: (String) -> AuditHead??) {
+    guard !isPlannedInAdvance else { return }
+    var replanned = LedgerBatch(dialect: dialect)
+    for write in writes {
+      replanned.add(write, stamp: stamp, expectedHead: expectedHead)
+      guard replanned.isPlannedInAdvance else { return }
+    }
+    self = replanned
+  }
+
+  /// Builds the SQL of the reads; no write is added afterwards.
+  package mutating func seal() {
     var tradeKeys: [String: (ids: Set<String>, executions: [String: Set<String>])] = [:]
     var decisionKeys: [String: Set<String>] = [:]
     for write in writes {
@@ -41,9 +112,9 @@ package struct LedgerBatch {
         break
       }
     }
+    reads = []
     var arguments = SQLArguments(dialect)
-    let tenants = Set(writes.map(\.tenantID)).sorted()
-    reads.append((LedgerSQL.selectHeads(tenants, &arguments), arguments))
+    reads.append((LedgerSQL.selectHeads(tenants.sorted(), &arguments), arguments))
     for (tenantID, keys) in tradeKeys.sorted(by: { $0.key < $1.key }) {
       arguments = SQLArguments(dialect)
       reads.append((LedgerSQL.selectTrades(tenantID: tenantID, tradeIDs: keys.ids.sorted(), &arguments), arguments))
@@ -73,7 +144,13 @@ package struct LedgerBatch {
     heads: [[String]],
     now: Timestamp
   ) throws(LedgerError) -> (results: [Result<LedgerWriteResult, LedgerError>], rows: LedgerBatchRows) {
-    try plan(fetched: [heads] + Array(repeating: [], count: lookups.count), now: now)
+    let stored = try Self.decodeHeads(heads)
+    if let advance, advanceResults.count == writes.count,
+      assumedHeads.allSatisfy({ stored[$0.key] == $0.value }), stored.keys.allSatisfy({ assumedHeads[$0] != nil })
+    {
+      return (advanceResults, LedgerBatchRows(advance, storedHeads: stored))
+    }
+    return try plan(fetched: [heads] + Array(repeating: [], count: lookups.count), now: now)
   }
 
   /// Plans every write against the fetched rows.
@@ -90,11 +167,7 @@ package struct LedgerBatch {
     guard fetched.count == reads.count else {
       throw .storage(reason: "the batch read \(fetched.count) of \(reads.count) result sets")
     }
-    var heads: [String: AuditHead] = [:]
-    for row in fetched[0] {
-      guard row.count == 3, let sequence = UInt64(row[1]) else { throw .storage(reason: "an audit head does not decode") }
-      heads[row[0]] = AuditHead(sequence: sequence, hash: row[2])
-    }
+    let heads = try Self.decodeHeads(fetched[0])
     var trades: [RecordedTrade] = []
     for row in fetched[1..<(1 + tradeReads)].joined() {
       trades.append(try RecordedTrade(row: row))
@@ -102,18 +175,16 @@ package struct LedgerBatch {
     let decisions = fetched[(1 + tradeReads)...].joined().map { row in (row: Array(row.dropLast()), hash: row.last ?? "") }
     var planner = LedgerWritePlanner(now: now, heads: heads, storedTrades: trades, storedDecisions: decisions)
     let results = writes.map { planner.plan($0) }
+    return (results, LedgerBatchRows(planner, storedHeads: heads))
+  }
 
-    var rows = LedgerBatchRows()
-    for (table, values) in planner.rows {
-      if let index = rows.tables.firstIndex(where: { $0.table == table }) {
-        rows.tables[index].rows.append(values)
-      } else {
-        rows.tables.append((table, [values]))
-      }
+  private static func decodeHeads(_ rows: [[String]]) throws(LedgerError) -> [String: AuditHead] {
+    var heads: [String: AuditHead] = [:]
+    for row in rows {
+      guard row.count == 3, let sequence = UInt64(row[1]) else { throw .storage(reason: "an audit head does not decode") }
+      heads[row[0]] = AuditHead(sequence: sequence, hash: row[2])
     }
-    rows.auditEntries = planner.auditEntries
-    rows.changedHeads = planner.heads.filter { heads[$0.key] != $0.value }
-    return (results, rows)
+    return heads
   }
 }
 
@@ -125,4 +196,22 @@ package struct LedgerBatchRows {
   package var auditEntries: [(tenantID: String, entry: AuditEntry)] = []
   /// The audit heads that moved.
   package var changedHeads: [String: AuditHead] = [:]
+  /// The audit head of every tenant of the batch that has one once the rows are in.
+  package var heads: [String: AuditHead] = [:]
+
+  package init() {}
+
+  /// The rows `planner` planned, after `storedHeads`.
+  init(_ planner: LedgerWritePlanner, storedHeads: [String: AuditHead]) {
+    for (table, values) in planner.rows {
+      if let index = tables.firstIndex(where: { $0.table == table }) {
+        tables[index].rows.append(values)
+      } else {
+        tables.append((table, [values]))
+      }
+    }
+    auditEntries = planner.auditEntries
+    changedHeads = planner.heads.filter { storedHeads[$0.key] != $0.value }
+    heads = planner.heads
+  }
 }

@@ -12,25 +12,28 @@ package struct LedgerStoreCore: Sendable {
   private static let auditPageSize = 500
 
   package let dialect: SQLDialect
-  package let committer: GroupCommitter<LedgerWrite, LedgerWriteResult>
+  package let committer: GroupCommitter<LedgerCommitPipeline>
   private let fetchRows: FetchRows
 
   /// Creates the shared part of a store.
   ///
   /// - Parameters:
   ///   - dialect: The SQL flavour.
-  ///   - options: Batch size.
-  ///   - commitBatch: Runs one ``LedgerBatch`` in a transaction and returns its results after
-  ///     the commit.
+  ///   - options: Batch size and clock.
+  ///   - commitBatch: Runs one sealed ``LedgerBatch`` in a transaction and returns its
+  ///     results and the batch's tenants' audit heads after the commit.
   ///   - fetchRows: Runs a read.
   package init(
     dialect: SQLDialect,
     options: LedgerStoreOptions,
-    commitBatch: @escaping @Sendable ([LedgerWrite]) async throws -> [Result<LedgerWriteResult, LedgerError>],
+    commitBatch: @escaping LedgerCommitPipeline.Transaction,
     fetchRows: @escaping FetchRows
   ) {
     self.dialect = dialect
-    self.committer = GroupCommitter(maximumBatchSize: options.maximumBatchSize, commit: commitBatch)
+    self.committer = GroupCommitter(
+      maximumBatchSize: options.maximumBatchSize,
+      pipeline: LedgerCommitPipeline(dialect: dialect, now: options.now, transaction: commitBatch)
+    )
     self.fetchRows = fetchRows
   }
 

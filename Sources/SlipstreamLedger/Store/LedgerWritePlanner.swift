@@ -28,7 +28,7 @@ package enum LedgerWriteResult: Sendable, Hashable {
 /// touches, run every write through ``plan(_:)`` in order, then insert ``rows`` and
 /// ``auditEntries`` and save ``heads`` in the same transaction. Writes earlier in the batch
 /// are seen by later ones, so two copies of one trade in one batch record it once.
-package struct LedgerWritePlanner {
+package struct LedgerWritePlanner: Sendable {
   private struct TradeKey: Hashable {
     var tenantID: String
     var tradeID: String
@@ -78,6 +78,11 @@ package struct LedgerWritePlanner {
       let receipt = AuditReceipt(sequence: UInt64(row[row.count - 1]) ?? 0, entryHash: hash, duplicate: true)
       decisions[DecisionKey(tenantID: row[0], decisionID: row[1])] = (row, receipt)
     }
+  }
+
+  /// Sets the head `tenantID`'s chain continues from, unless the planner already has one.
+  package mutating func assume(_ head: AuditHead, for tenantID: String) {
+    if heads[tenantID] == nil { heads[tenantID] = head }
   }
 
   /// Plans one write.

@@ -35,7 +35,8 @@ struct PostgresLedgerStoreTests {
         // which the throwaway cluster's user is).
         try await store.unsafeExecute(sql: "SET session_replication_role = replica", sql, "SET session_replication_role = DEFAULT")
       },
-      scope: scope
+      scope: scope,
+      openSecondWriter: { try await PostgresLedgerStore(url: url, options: LedgerStoreOptions(now: LedgerFixtures.steppingClock())) }
     )
     try await body(contract)
     try await store.close()
@@ -54,6 +55,7 @@ struct PostgresLedgerStoreTests {
   @Test func storedIDsInABatchOfNewTrades() async throws { try await withContract { try await $0.storedIDsInABatchOfNewTrades() } }
   @Test func paging() async throws { try await withContract { try await $0.pagingIsStableAndFiltered() } }
   @Test func orderingIsNumeric() async throws { try await withContract { try await $0.orderingIsNumeric() } }
+  @Test func headsMovedByAnotherWriter() async throws { try await withContract { try await $0.headsMovedByAnotherWriterAreNoticed() } }
 
   @Test(arguments: SQLiteLedgerStoreTests.tamperings)
   func tamperingIsReported(_ tampering: (table: String, column: String, value: String)) async throws {

@@ -15,17 +15,16 @@ struct SQLiteLedgerStoreTests {
   private func withContract(_ body: (LedgerStoreContract) async throws -> Void) async throws {
     let directory = try LedgerFixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    let store = try await SQLiteLedgerStore(
-      path: directory.appendingPathComponent("ledger.sqlite").path,
-      options: LedgerStoreOptions(now: LedgerFixtures.steppingClock())
-    )
+    let path = directory.appendingPathComponent("ledger.sqlite").path
+    let store = try await SQLiteLedgerStore(path: path, options: LedgerStoreOptions(now: LedgerFixtures.steppingClock()))
     let contract = LedgerStoreContract(
       store: store,
       execute: { try await store.unsafeExecute(sql: $0) },
       tamper: { table, sql in
         try await store.unsafeExecute(sql: "DROP TRIGGER \(table)_no_update; DROP TRIGGER \(table)_no_delete; \(sql)")
       },
-      scope: "sqlite"
+      scope: "sqlite",
+      openSecondWriter: { try await SQLiteLedgerStore(path: path, options: LedgerStoreOptions(now: LedgerFixtures.steppingClock())) }
     )
     try await body(contract)
     try await store.close()
@@ -44,6 +43,7 @@ struct SQLiteLedgerStoreTests {
   @Test func storedIDsInABatchOfNewTrades() async throws { try await withContract { try await $0.storedIDsInABatchOfNewTrades() } }
   @Test func paging() async throws { try await withContract { try await $0.pagingIsStableAndFiltered() } }
   @Test func orderingIsNumeric() async throws { try await withContract { try await $0.orderingIsNumeric() } }
+  @Test func headsMovedByAnotherWriter() async throws { try await withContract { try await $0.headsMovedByAnotherWriterAreNoticed() } }
 
   @Test(arguments: tamperings)
   func tamperingIsReported(_ tampering: (table: String, column: String, value: String)) async throws {

@@ -12,6 +12,8 @@ struct LedgerStoreContract {
   /// Runs raw SQL on a table as an intruder would: first removing its append-only guard.
   let tamper: @Sendable (_ table: String, _ sql: String) async throws -> Void
   let scope: String
+  /// Opens another store on the same database, as a second ledger process would.
+  let openSecondWriter: @Sendable () async throws -> any LedgerStore
 
   var tenantA: String { "\(scope)-tenant-a" }
   var tenantB: String { "\(scope)-tenant-b" }
@@ -218,6 +220,25 @@ struct LedgerStoreContract {
     #expect(userPath == tenantPath)
     #expect(Set(tenantPath.map(\.auditSequence)) == Set(1...21))
     #expect(try await store.verifyAudit(tenantID: tenantA, fromSequence: 0, toSequence: 0) == AuditVerification(entriesChecked: 21, firstBrokenLink: nil))
+  }
+
+  /// Two writers on one database (two ledger processes), each planning batches in advance
+  /// against the audit heads it expects: a head the other writer moved is noticed in the
+  /// transaction and the write planned again, so the chain stays one unbroken line and each
+  /// trade is in both paths once.
+  func headsMovedByAnotherWriterAreNoticed() async throws {
+    let other = try await openSecondWriter()
+    var sequences: [String: UInt64] = [:]
+    for (index, writer) in [store, store, other, store, other, other, store].enumerated() {
+      let id = "tr-\(index + 1)"
+      sequences[id] = try await writer.record(trade(id)).recordedTrade.auditSequence
+    }
+    #expect(sequences == Dictionary(uniqueKeysWithValues: (1...7).map { ("tr-\($0)", UInt64($0)) }))
+    let (tenantPath, userPath) = try await both(tenantA, user: "u-1")
+    #expect(tenantPath.map(\.trade.tradeID).sorted() == (1...7).map { "tr-\($0)" }.sorted())
+    #expect(userPath == tenantPath)
+    #expect(try await store.verifyAudit(tenantID: tenantA, fromSequence: 0, toSequence: 0) == AuditVerification(entriesChecked: 7, firstBrokenLink: nil))
+    try await other.close()
   }
 
   private static func outcome(of trade: LedgerTrade, in store: any LedgerStore) async -> Result<TradeRecordOutcome, LedgerError> {
