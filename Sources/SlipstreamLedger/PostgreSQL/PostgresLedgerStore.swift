@@ -40,11 +40,11 @@ public final class PostgresLedgerStore: LedgerStore {
           if try await Self.insertUnlessAnIDRepeats(assumed.rows, on: connection) {
             return (assumed.results, assumed.rows.heads)
           }
-          var fetched = [heads]
-          for read in batch.lookups {
-            fetched.append(try await Self.fetch(connection, read.sql, read.arguments))
+          var lookedUp: [(lookup: LedgerBatch.Lookup, rows: [[String]])] = []
+          for lookup in batch.lookups {
+            lookedUp.append((lookup, try await Self.fetch(connection, lookup.sql, lookup.arguments)))
           }
-          let (results, rows) = try batch.plan(fetched: fetched, now: stamp)
+          let (results, rows) = try batch.plan(heads: heads, lookedUp: lookedUp, now: stamp)
           for statement in rows.postgresStatements() {
             try await connection.query(Self.query(statement.sql, statement.arguments), logger: Self.logger)
           }

@@ -71,8 +71,8 @@ public final class SQLiteLedgerStore: LedgerStore {
             {
               // A stored id repeats: plan against what is stored (the savepoint is undone).
             }
-            let fetched = try [heads] + batch.lookups.map { try Self.fetch(db, $0.sql, $0.arguments) }
-            let (results, rows) = try batch.plan(fetched: fetched, now: stamp)
+            let lookedUp = try batch.lookups.map { lookup in (lookup, try Self.fetch(db, lookup.sql, lookup.arguments)) }
+            let (results, rows) = try batch.plan(heads: heads, lookedUp: lookedUp, now: stamp)
             try rows.insert(into: db)
             return (results, rows.heads)
           }

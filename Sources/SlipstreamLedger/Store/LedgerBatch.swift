@@ -7,7 +7,7 @@ import SlipstreamDomain
 /// (``add(_:expectedHead:)``). If the audit head each of the batch's tenants will have once
 /// the earlier batches commit is known, each write is planned as it is added, assuming it is
 /// new, so that planning and hashing happen outside the store's transaction. ``seal()`` then
-/// builds the SQL of the reads.
+/// builds the SQL of the heads read.
 ///
 /// In its write transaction a store reads the audit heads (``headsRead``) and takes
 /// ``planAssumingNew(heads:now:)``: the plan made in advance if the stored heads are the ones
@@ -15,21 +15,59 @@ import SlipstreamDomain
 /// under a savepoint, and if no unique key refused one, that is the whole batch. Retries and
 /// conflicts are rare, so the common batch needs no lookups. If a key was refused, the store
 /// rolls the savepoint back, runs the ``lookups`` (the stored trades and decisions the
-/// batch's ids name), plans with ``plan(fetched:now:)`` and inserts those rows, in the same
-/// transaction.
+/// batch's ids name; their SQL is built only then), plans with ``plan(heads:lookedUp:now:)``
+/// and inserts those rows, in the same transaction.
 package struct LedgerBatch: Sendable {
   /// The batch's writes, in order.
   package private(set) var writes: [LedgerWrite] = []
   private let dialect: SQLDialect
-  /// Statements whose rows ``plan(fetched:now:)`` needs, in order: ``headsRead``, then
-  /// ``lookups``. Built by ``seal()``.
-  package private(set) var reads: [(sql: String, arguments: SQLArguments)] = []
+  /// The read of the audit heads of the batch's tenants. Built by ``seal()``.
+  package private(set) var headsRead: (sql: String, arguments: SQLArguments) = ("", SQLArguments(.sqlite))
 
-  /// The read of the audit heads of the batch's tenants (the first of ``reads``).
-  package var headsRead: (sql: String, arguments: SQLArguments) { reads[0] }
-  /// The reads of the stored trades and decisions the batch's ids name (the rest of ``reads``).
-  package var lookups: ArraySlice<(sql: String, arguments: SQLArguments)> { reads.dropFirst() }
-  private var tradeReads = 0
+  /// A read of stored records that a batch's ids name.
+  package struct Lookup: Sendable {
+    package enum Kind: Sendable { case trades, decisions }
+    package var sql: String
+    package var arguments: SQLArguments
+    package var kind: Kind
+  }
+
+  /// The reads of the stored trades (by trade id and by execution id) and decisions the
+  /// batch's ids name; built on each use (only a batch a unique key refused needs them).
+  package var lookups: [Lookup] {
+    var tradeKeys: [String: (ids: Set<String>, executions: [String: Set<String>])] = [:]
+    var decisionKeys: [String: Set<String>] = [:]
+    for write in writes {
+      switch write {
+      case .trade(let trade):
+        tradeKeys[trade.tenantID, default: ([], [:])].ids.insert(trade.tradeID)
+        if !trade.brokerExecutionID.isEmpty {
+          tradeKeys[trade.tenantID, default: ([], [:])].executions[trade.broker, default: []].insert(trade.brokerExecutionID)
+        }
+      case .routeDecision(let decision):
+        decisionKeys[decision.tenantID, default: []].insert(decision.decisionID)
+      case .brokerConnection:
+        break
+      }
+    }
+    var lookups: [Lookup] = []
+    for (tenantID, keys) in tradeKeys.sorted(by: { $0.key < $1.key }) {
+      var arguments = SQLArguments(dialect)
+      let sql = LedgerSQL.selectTrades(tenantID: tenantID, tradeIDs: keys.ids.sorted(), &arguments)
+      lookups.append(Lookup(sql: sql, arguments: arguments, kind: .trades))
+      for (broker, executionIDs) in keys.executions.sorted(by: { $0.key < $1.key }) {
+        arguments = SQLArguments(dialect)
+        let sql = LedgerSQL.selectTrades(tenantID: tenantID, broker: broker, executionIDs: executionIDs.sorted(), &arguments)
+        lookups.append(Lookup(sql: sql, arguments: arguments, kind: .trades))
+      }
+    }
+    for (tenantID, ids) in decisionKeys.sorted(by: { $0.key < $1.key }) {
+      var arguments = SQLArguments(dialect)
+      let sql = LedgerSQL.selectMatchingDecisions(tenantID: tenantID, decisionIDs: ids.sorted(), &arguments)
+      lookups.append(Lookup(sql: sql, arguments: arguments, kind: .decisions))
+    }
+    return lookups
+  }
 
   /// The plan made while adding writes; nil once a write's tenant had no expected head.
   private var advance: LedgerWritePlanner?
@@ -95,41 +133,10 @@ package struct LedgerBatch: Sendable {
     self = replanned
   }
 
-  /// Builds the SQL of the reads; no write is added afterwards.
+  /// Builds the SQL of the heads read; no write is added afterwards.
   package mutating func seal() {
-    var tradeKeys: [String: (ids: Set<String>, executions: [String: Set<String>])] = [:]
-    var decisionKeys: [String: Set<String>] = [:]
-    for write in writes {
-      switch write {
-      case .trade(let trade):
-        tradeKeys[trade.tenantID, default: ([], [:])].ids.insert(trade.tradeID)
-        if !trade.brokerExecutionID.isEmpty {
-          tradeKeys[trade.tenantID, default: ([], [:])].executions[trade.broker, default: []].insert(trade.brokerExecutionID)
-        }
-      case .routeDecision(let decision):
-        decisionKeys[decision.tenantID, default: []].insert(decision.decisionID)
-      case .brokerConnection:
-        break
-      }
-    }
-    reads = []
     var arguments = SQLArguments(dialect)
-    reads.append((LedgerSQL.selectHeads(tenants.sorted(), &arguments), arguments))
-    for (tenantID, keys) in tradeKeys.sorted(by: { $0.key < $1.key }) {
-      arguments = SQLArguments(dialect)
-      reads.append((LedgerSQL.selectTrades(tenantID: tenantID, tradeIDs: keys.ids.sorted(), &arguments), arguments))
-      for (broker, executionIDs) in keys.executions.sorted(by: { $0.key < $1.key }) {
-        arguments = SQLArguments(dialect)
-        reads.append(
-          (LedgerSQL.selectTrades(tenantID: tenantID, broker: broker, executionIDs: executionIDs.sorted(), &arguments), arguments)
-        )
-      }
-    }
-    tradeReads = reads.count - 1
-    for (tenantID, ids) in decisionKeys.sorted(by: { $0.key < $1.key }) {
-      arguments = SQLArguments(dialect)
-      reads.append((LedgerSQL.selectMatchingDecisions(tenantID: tenantID, decisionIDs: ids.sorted(), &arguments), arguments))
-    }
+    headsRead = (LedgerSQL.selectHeads(tenants.sorted(), &arguments), arguments)
   }
 
   /// Plans every write as if none of its trade ids, execution ids or decision ids were stored.
@@ -150,29 +157,34 @@ package struct LedgerBatch: Sendable {
     {
       return (advanceResults, LedgerBatchRows(advance, storedHeads: stored))
     }
-    return try plan(fetched: [heads] + Array(repeating: [], count: lookups.count), now: now)
+    return try plan(heads: heads, lookedUp: [], now: now)
   }
 
-  /// Plans every write against the fetched rows.
+  /// Plans every write against the stored heads and records.
   ///
   /// - Parameters:
-  ///   - fetched: The rows of each of ``reads``, in order, every column as text.
+  ///   - heads: The rows of ``headsRead``, every column as text.
+  ///   - lookedUp: Each of ``lookups`` with its rows, every column as text (none: plan as if
+  ///     no id were stored).
   ///   - now: The time stamped on new records.
   /// - Returns: One result per write, and the rows that write the batch.
   /// - Throws: `LedgerError.storage` if a fetched row does not decode.
   package func plan(
-    fetched: [[[String]]],
+    heads: [[String]],
+    lookedUp: [(lookup: Lookup, rows: [[String]])],
     now: Timestamp
   ) throws(LedgerError) -> (results: [Result<LedgerWriteResult, LedgerError>], rows: LedgerBatchRows) {
-    guard fetched.count == reads.count else {
-      throw .storage(reason: "the batch read \(fetched.count) of \(reads.count) result sets")
-    }
-    let heads = try Self.decodeHeads(fetched[0])
+    let heads = try Self.decodeHeads(heads)
     var trades: [RecordedTrade] = []
-    for row in fetched[1..<(1 + tradeReads)].joined() {
-      trades.append(try RecordedTrade(row: row))
+    var decisions: [(row: [String], hash: String)] = []
+    for (lookup, rows) in lookedUp {
+      for row in rows {
+        switch lookup.kind {
+        case .trades: trades.append(try RecordedTrade(row: row))
+        case .decisions: decisions.append((row: Array(row.dropLast()), hash: row.last ?? ""))
+        }
+      }
     }
-    let decisions = fetched[(1 + tradeReads)...].joined().map { row in (row: Array(row.dropLast()), hash: row.last ?? "") }
     var planner = LedgerWritePlanner(now: now, heads: heads, storedTrades: trades, storedDecisions: decisions)
     let results = writes.map { planner.plan($0) }
     return (results, LedgerBatchRows(planner, storedHeads: heads))
