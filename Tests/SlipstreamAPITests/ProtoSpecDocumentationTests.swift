@@ -46,6 +46,7 @@ struct ProtoSpecDocumentationTests {
     "RouterService.ListRules", "RouterService.ListBrokers",
     "LedgerService.ListTenantTrades", "LedgerService.ListUserTrades",
     "LedgerService.GetCostBasis", "LedgerService.GetPnL", "LedgerService.VerifyAudit",
+    "LedgerService.ListBrokerConnections",
   ]
 
   @Test("every state-changing Slipstream request carries a RequestIdentity")
@@ -68,7 +69,7 @@ struct ProtoSpecDocumentationTests {
         }
       }
     }
-    #expect(methods == 27)
+    #expect(methods == 28)
     #expect(missing.isEmpty, "requests without a RequestIdentity: \(missing)")
   }
 

@@ -119,6 +119,63 @@ public nonisolated enum Slipstream_Ledger_V1_PnlGrouping: SwiftProtobuf.Enum, Sw
 
 }
 
+/// The state of a broker connection.
+public nonisolated enum Slipstream_Ledger_V1_BrokerConnectionState: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// Not set; rejected.
+  case unspecified // = 0
+
+  /// Connected and trading.
+  case connected // = 1
+
+  /// Connected with problems (slow, partial data, rate limited).
+  case degraded // = 2
+
+  /// Not connected.
+  case disconnected // = 3
+
+  /// Turned off by the tenant.
+  case disabled // = 4
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .connected
+    case 2: self = .degraded
+    case 3: self = .disconnected
+    case 4: self = .disabled
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .connected: return 1
+    case .degraded: return 2
+    case .disconnected: return 3
+    case .disabled: return 4
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Slipstream_Ledger_V1_BrokerConnectionState] = [
+    .unspecified,
+    .connected,
+    .degraded,
+    .disconnected,
+    .disabled,
+  ]
+
+}
+
 /// A recorded fill.
 public nonisolated struct Slipstream_Ledger_V1_Trade: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -920,6 +977,130 @@ public nonisolated struct Slipstream_Ledger_V1_VerifyAuditResponse: Sendable {
   fileprivate var _firstBrokenLink: Slipstream_Ledger_V1_BrokenLink? = nil
 }
 
+/// A snapshot of one broker connection of a tenant.
+public nonisolated struct Slipstream_Ledger_V1_BrokerConnection: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The broker id, e.g. "alpaca"; at most 128 characters of [A-Za-z0-9._:-].
+  public var broker: String = String()
+
+  /// The connection's state; required.
+  public var state: Slipstream_Ledger_V1_BrokerConnectionState = .unspecified
+
+  /// Asset classes the connection trades (no duplicates, none unspecified).
+  public var assetClasses: [Slipstream_Types_V1_AssetClass] = []
+
+  /// Fees by name, e.g. "equity.commission" -> "0.005"; at most 256 entries, non-negative.
+  public var feeSchedule: Dictionary<String,Slipstream_Types_V1_Decimal> = [:]
+
+  /// Routing priority, lower first.
+  public var priority: Int64 = 0
+
+  /// When the connection last synchronized with the broker, ns since the Unix epoch; 0: never.
+  public var lastSyncNs: Int64 = 0
+
+  /// Set by the ledger: when it recorded the snapshot (ignored in requests).
+  public var recordedAtNs: Int64 = 0
+
+  /// Set by the ledger: the snapshot's position in the tenant's audit log (ignored in requests).
+  public var sequence: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Records a broker connection snapshot.
+public nonisolated struct Slipstream_Ledger_V1_RecordBrokerConnectionRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Who records.
+  public var identity: Slipstream_Types_V1_RequestIdentity {
+    get {_identity ?? Slipstream_Types_V1_RequestIdentity()}
+    set {_identity = newValue}
+  }
+  /// Returns true if `identity` has been explicitly set.
+  public var hasIdentity: Bool {self._identity != nil}
+  /// Clears the value of `identity`. Subsequent reads from it will return its default value.
+  public mutating func clearIdentity() {self._identity = nil}
+
+  /// The snapshot.
+  public var connection: Slipstream_Ledger_V1_BrokerConnection {
+    get {_connection ?? Slipstream_Ledger_V1_BrokerConnection()}
+    set {_connection = newValue}
+  }
+  /// Returns true if `connection` has been explicitly set.
+  public var hasConnection: Bool {self._connection != nil}
+  /// Clears the value of `connection`. Subsequent reads from it will return its default value.
+  public mutating func clearConnection() {self._connection = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _identity: Slipstream_Types_V1_RequestIdentity? = nil
+  fileprivate var _connection: Slipstream_Ledger_V1_BrokerConnection? = nil
+}
+
+/// The audit log entry written.
+public nonisolated struct Slipstream_Ledger_V1_RecordBrokerConnectionResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Position in the tenant's audit log, from 1.
+  public var sequence: UInt64 = 0
+
+  /// Hash of this entry (covering the previous entry's hash), lowercase hex.
+  public var entryHash: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Lists broker connection snapshots.
+public nonisolated struct Slipstream_Ledger_V1_ListBrokerConnectionsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The tenant.
+  public var tenantID: String = String()
+
+  /// Empty: the latest snapshot of each broker, by broker id. Set: that broker's snapshots,
+  /// newest first.
+  public var broker: String = String()
+
+  /// With a broker: only snapshots before this audit sequence (0: from the newest), for paging.
+  public var beforeSequence: UInt64 = 0
+
+  /// With a broker: the most snapshots returned (0: 100; at most 1,000).
+  public var pageSize: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Broker connection snapshots.
+public nonisolated struct Slipstream_Ledger_V1_ListBrokerConnectionsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The snapshots.
+  public var connections: [Slipstream_Ledger_V1_BrokerConnection] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "slipstream.ledger.v1"
@@ -930,6 +1111,10 @@ nonisolated extension Slipstream_Ledger_V1_CostBasisMethod: SwiftProtobuf._Proto
 
 nonisolated extension Slipstream_Ledger_V1_PnlGrouping: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PNL_GROUPING_UNSPECIFIED\0\u{1}PNL_GROUPING_TENANT\0\u{1}PNL_GROUPING_USER\0\u{1}PNL_GROUPING_STRATEGY\0")
+}
+
+nonisolated extension Slipstream_Ledger_V1_BrokerConnectionState: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0BROKER_CONNECTION_STATE_UNSPECIFIED\0\u{1}BROKER_CONNECTION_STATE_CONNECTED\0\u{1}BROKER_CONNECTION_STATE_DEGRADED\0\u{1}BROKER_CONNECTION_STATE_DISCONNECTED\0\u{1}BROKER_CONNECTION_STATE_DISABLED\0")
 }
 
 nonisolated extension Slipstream_Ledger_V1_Trade: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -1993,6 +2178,220 @@ nonisolated extension Slipstream_Ledger_V1_VerifyAuditResponse: SwiftProtobuf.Me
     if lhs.intact != rhs.intact {return false}
     if lhs.entriesChecked != rhs.entriesChecked {return false}
     if lhs._firstBrokenLink != rhs._firstBrokenLink {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Slipstream_Ledger_V1_BrokerConnection: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BrokerConnection"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}broker\0\u{1}state\0\u{3}asset_classes\0\u{3}fee_schedule\0\u{1}priority\0\u{3}last_sync_ns\0\u{3}recorded_at_ns\0\u{1}sequence\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.broker) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.state) }()
+      case 3: try { try decoder.decodeRepeatedEnumField(value: &self.assetClasses) }()
+      case 4: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,Slipstream_Types_V1_Decimal>.self, value: &self.feeSchedule) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.priority) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.lastSyncNs) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.recordedAtNs) }()
+      case 8: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.broker.isEmpty {
+      try visitor.visitSingularStringField(value: self.broker, fieldNumber: 1)
+    }
+    if self.state != .unspecified {
+      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 2)
+    }
+    if !self.assetClasses.isEmpty {
+      try visitor.visitPackedEnumField(value: self.assetClasses, fieldNumber: 3)
+    }
+    if !self.feeSchedule.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,Slipstream_Types_V1_Decimal>.self, value: self.feeSchedule, fieldNumber: 4)
+    }
+    if self.priority != 0 {
+      try visitor.visitSingularInt64Field(value: self.priority, fieldNumber: 5)
+    }
+    if self.lastSyncNs != 0 {
+      try visitor.visitSingularInt64Field(value: self.lastSyncNs, fieldNumber: 6)
+    }
+    if self.recordedAtNs != 0 {
+      try visitor.visitSingularInt64Field(value: self.recordedAtNs, fieldNumber: 7)
+    }
+    if self.sequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.sequence, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Slipstream_Ledger_V1_BrokerConnection, rhs: Slipstream_Ledger_V1_BrokerConnection) -> Bool {
+    if lhs.broker != rhs.broker {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs.assetClasses != rhs.assetClasses {return false}
+    if lhs.feeSchedule != rhs.feeSchedule {return false}
+    if lhs.priority != rhs.priority {return false}
+    if lhs.lastSyncNs != rhs.lastSyncNs {return false}
+    if lhs.recordedAtNs != rhs.recordedAtNs {return false}
+    if lhs.sequence != rhs.sequence {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Slipstream_Ledger_V1_RecordBrokerConnectionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordBrokerConnectionRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}identity\0\u{1}connection\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._identity) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._connection) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._identity {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try { if let v = self._connection {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Slipstream_Ledger_V1_RecordBrokerConnectionRequest, rhs: Slipstream_Ledger_V1_RecordBrokerConnectionRequest) -> Bool {
+    if lhs._identity != rhs._identity {return false}
+    if lhs._connection != rhs._connection {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Slipstream_Ledger_V1_RecordBrokerConnectionResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordBrokerConnectionResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0\u{3}entry_hash\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.entryHash) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.sequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.sequence, fieldNumber: 1)
+    }
+    if !self.entryHash.isEmpty {
+      try visitor.visitSingularStringField(value: self.entryHash, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Slipstream_Ledger_V1_RecordBrokerConnectionResponse, rhs: Slipstream_Ledger_V1_RecordBrokerConnectionResponse) -> Bool {
+    if lhs.sequence != rhs.sequence {return false}
+    if lhs.entryHash != rhs.entryHash {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Slipstream_Ledger_V1_ListBrokerConnectionsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListBrokerConnectionsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tenant_id\0\u{1}broker\0\u{3}before_sequence\0\u{3}page_size\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.tenantID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.broker) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.beforeSequence) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.pageSize) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.tenantID.isEmpty {
+      try visitor.visitSingularStringField(value: self.tenantID, fieldNumber: 1)
+    }
+    if !self.broker.isEmpty {
+      try visitor.visitSingularStringField(value: self.broker, fieldNumber: 2)
+    }
+    if self.beforeSequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.beforeSequence, fieldNumber: 3)
+    }
+    if self.pageSize != 0 {
+      try visitor.visitSingularInt32Field(value: self.pageSize, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Slipstream_Ledger_V1_ListBrokerConnectionsRequest, rhs: Slipstream_Ledger_V1_ListBrokerConnectionsRequest) -> Bool {
+    if lhs.tenantID != rhs.tenantID {return false}
+    if lhs.broker != rhs.broker {return false}
+    if lhs.beforeSequence != rhs.beforeSequence {return false}
+    if lhs.pageSize != rhs.pageSize {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Slipstream_Ledger_V1_ListBrokerConnectionsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListBrokerConnectionsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}connections\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.connections) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.connections.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.connections, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Slipstream_Ledger_V1_ListBrokerConnectionsResponse, rhs: Slipstream_Ledger_V1_ListBrokerConnectionsResponse) -> Bool {
+    if lhs.connections != rhs.connections {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -18,8 +18,10 @@ public enum Slipstream_Ledger_V1_LedgerService {
     public static let getCostBasis = MethodDescriptor(service: name, method: "GetCostBasis")
     public static let getPnL = MethodDescriptor(service: name, method: "GetPnL")
     public static let verifyAudit = MethodDescriptor(service: name, method: "VerifyAudit")
+    public static let recordBrokerConnection = MethodDescriptor(service: name, method: "RecordBrokerConnection")
+    public static let listBrokerConnections = MethodDescriptor(service: name, method: "ListBrokerConnections")
     /// Every method, in declaration order.
-    public static let all: [MethodDescriptor] = [recordTrade, recordRouteDecision, listTenantTrades, listUserTrades, getCostBasis, getPnL, verifyAudit]
+    public static let all: [MethodDescriptor] = [recordTrade, recordRouteDecision, listTenantTrades, listUserTrades, getCostBasis, getPnL, verifyAudit, recordBrokerConnection, listBrokerConnections]
   }
 
   /// Implement this to serve `slipstream.ledger.v1.LedgerService`.
@@ -31,6 +33,8 @@ public enum Slipstream_Ledger_V1_LedgerService {
     func getCostBasis(request: Slipstream_Ledger_V1_GetCostBasisRequest, context: ServerContext) async throws -> Slipstream_Ledger_V1_GetCostBasisResponse
     func getPnL(request: Slipstream_Ledger_V1_GetPnLRequest, context: ServerContext) async throws -> Slipstream_Ledger_V1_GetPnLResponse
     func verifyAudit(request: Slipstream_Ledger_V1_VerifyAuditRequest, context: ServerContext) async throws -> Slipstream_Ledger_V1_VerifyAuditResponse
+    func recordBrokerConnection(request: Slipstream_Ledger_V1_RecordBrokerConnectionRequest, context: ServerContext) async throws -> Slipstream_Ledger_V1_RecordBrokerConnectionResponse
+    func listBrokerConnections(request: Slipstream_Ledger_V1_ListBrokerConnectionsRequest, context: ServerContext) async throws -> Slipstream_Ledger_V1_ListBrokerConnectionsResponse
   }
 
   /// A typed client; every call takes optional metadata and options.
@@ -67,6 +71,14 @@ public enum Slipstream_Ledger_V1_LedgerService {
     public func verifyAudit(_ request: Slipstream_Ledger_V1_VerifyAuditRequest, metadata: Metadata = [:], options: CallOptions = .defaults) async throws -> Slipstream_Ledger_V1_VerifyAuditResponse {
       try await rpc.unary(Method.verifyAudit, request: request, serializer: ProtobufSerializer<Slipstream_Ledger_V1_VerifyAuditRequest>(), deserializer: ProtobufDeserializer<Slipstream_Ledger_V1_VerifyAuditResponse>(), metadata: metadata, options: options).message
     }
+
+    public func recordBrokerConnection(_ request: Slipstream_Ledger_V1_RecordBrokerConnectionRequest, metadata: Metadata = [:], options: CallOptions = .defaults) async throws -> Slipstream_Ledger_V1_RecordBrokerConnectionResponse {
+      try await rpc.unary(Method.recordBrokerConnection, request: request, serializer: ProtobufSerializer<Slipstream_Ledger_V1_RecordBrokerConnectionRequest>(), deserializer: ProtobufDeserializer<Slipstream_Ledger_V1_RecordBrokerConnectionResponse>(), metadata: metadata, options: options).message
+    }
+
+    public func listBrokerConnections(_ request: Slipstream_Ledger_V1_ListBrokerConnectionsRequest, metadata: Metadata = [:], options: CallOptions = .defaults) async throws -> Slipstream_Ledger_V1_ListBrokerConnectionsResponse {
+      try await rpc.unary(Method.listBrokerConnections, request: request, serializer: ProtobufSerializer<Slipstream_Ledger_V1_ListBrokerConnectionsRequest>(), deserializer: ProtobufDeserializer<Slipstream_Ledger_V1_ListBrokerConnectionsResponse>(), metadata: metadata, options: options).message
+    }
   }
 }
 
@@ -79,6 +91,8 @@ extension Slipstream_Ledger_V1_LedgerService.ServiceProtocol {
     router.registerUnary(Slipstream_Ledger_V1_LedgerService.Method.getCostBasis, deserializer: ProtobufDeserializer<Slipstream_Ledger_V1_GetCostBasisRequest>(), serializer: ProtobufSerializer<Slipstream_Ledger_V1_GetCostBasisResponse>()) { try await self.getCostBasis(request: $0, context: $1) }
     router.registerUnary(Slipstream_Ledger_V1_LedgerService.Method.getPnL, deserializer: ProtobufDeserializer<Slipstream_Ledger_V1_GetPnLRequest>(), serializer: ProtobufSerializer<Slipstream_Ledger_V1_GetPnLResponse>()) { try await self.getPnL(request: $0, context: $1) }
     router.registerUnary(Slipstream_Ledger_V1_LedgerService.Method.verifyAudit, deserializer: ProtobufDeserializer<Slipstream_Ledger_V1_VerifyAuditRequest>(), serializer: ProtobufSerializer<Slipstream_Ledger_V1_VerifyAuditResponse>()) { try await self.verifyAudit(request: $0, context: $1) }
+    router.registerUnary(Slipstream_Ledger_V1_LedgerService.Method.recordBrokerConnection, deserializer: ProtobufDeserializer<Slipstream_Ledger_V1_RecordBrokerConnectionRequest>(), serializer: ProtobufSerializer<Slipstream_Ledger_V1_RecordBrokerConnectionResponse>()) { try await self.recordBrokerConnection(request: $0, context: $1) }
+    router.registerUnary(Slipstream_Ledger_V1_LedgerService.Method.listBrokerConnections, deserializer: ProtobufDeserializer<Slipstream_Ledger_V1_ListBrokerConnectionsRequest>(), serializer: ProtobufSerializer<Slipstream_Ledger_V1_ListBrokerConnectionsResponse>()) { try await self.listBrokerConnections(request: $0, context: $1) }
   }
 }
 

@@ -10,6 +10,29 @@ package enum CanonicalText {
     return String(decoding: bytes, as: UTF8.self)
   }
 
+  /// Decodes a list encoded by ``encode(_:)``; nil if `text` is not such an encoding.
+  package static func decode(_ text: String) -> [String]? {
+    let bytes = Array(text.utf8)
+    var items: [String] = []
+    var index = 0
+    while index < bytes.count {
+      var length = 0
+      var digits = 0
+      while index < bytes.count, bytes[index] != UInt8(ascii: ":") {
+        let digit = Int(bytes[index]) - Int(UInt8(ascii: "0"))
+        guard (0...9).contains(digit), digits < 10 else { return nil }
+        length = length * 10 + digit
+        digits += 1
+        index += 1
+      }
+      guard digits > 0, index < bytes.count, bytes.count - (index + 1) >= length else { return nil }
+      index += 1
+      items.append(String(decoding: bytes[index..<(index + length)], as: UTF8.self))
+      index += length
+    }
+    return items
+  }
+
   /// Appends one item's encoding to `bytes`.
   package static func append(_ item: String, to bytes: inout [UInt8]) {
     var item = item

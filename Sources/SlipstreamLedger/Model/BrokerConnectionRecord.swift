@@ -43,6 +43,22 @@ public struct BrokerConnectionRecord: Sendable, Hashable {
   }
 }
 
+/// A broker connection snapshot as stored.
+public struct RecordedBrokerConnection: Sendable, Hashable {
+  /// The snapshot.
+  public var record: BrokerConnectionRecord
+  /// When the ledger recorded it.
+  public var recordedAt: Timestamp
+  /// Its position in the tenant's audit chain.
+  public var auditSequence: UInt64
+
+  public init(record: BrokerConnectionRecord, recordedAt: Timestamp, auditSequence: UInt64) {
+    self.record = record
+    self.recordedAt = recordedAt
+    self.auditSequence = auditSequence
+  }
+}
+
 /// Where an appended record sits in its tenant's audit chain.
 public struct AuditReceipt: Sendable, Hashable {
   /// Position in the tenant's audit chain, from 1.

@@ -113,6 +113,12 @@ public final class PostgresLedgerStore: LedgerStore {
     try await core.trade(tenantID: tenantID, tradeID: tradeID)
   }
 
+  public func brokerConnections(
+    tenantID: String, broker: String?, beforeSequence: UInt64?, limit: Int
+  ) async throws(LedgerError) -> [RecordedBrokerConnection] {
+    try await core.brokerConnections(tenantID: tenantID, broker: broker, beforeSequence: beforeSequence, limit: limit)
+  }
+
   public func listTrades(_ query: TradeListQuery) async throws(LedgerError) -> TradePage {
     try await core.listTrades(query)
   }

@@ -99,6 +99,55 @@ package enum LedgerInput {
     return symbol
   }
 
+  /// A broker connection snapshot of `tenantID`.
+  package static func brokerConnection(
+    _ message: Slipstream_Ledger_V1_BrokerConnection,
+    tenantID: String
+  ) throws(LedgerError) -> BrokerConnectionRecord {
+    let state: BrokerConnectionRecord.State
+    switch message.state {
+    case .connected: state = .connected
+    case .degraded: state = .degraded
+    case .disconnected: state = .disconnected
+    case .disabled: state = .disabled
+    case .unspecified, .UNRECOGNIZED:
+      throw .invalidArgument(field: "connection.state", reason: "must be CONNECTED, DEGRADED, DISCONNECTED or DISABLED")
+    }
+    var assetClasses: Set<AssetClass> = []
+    for (index, assetClass) in try list(message.assetClasses, "connection.asset_classes").enumerated() {
+      let field = "connection.asset_classes[\(index)]"
+      let value: AssetClass
+      switch assetClass {
+      case .equity: value = .equity
+      case .forex: value = .forex
+      case .crypto: value = .crypto
+      case .option: value = .options
+      case .unspecified, .UNRECOGNIZED: throw .invalidArgument(field: field, reason: "must be EQUITY, FOREX, CRYPTO or OPTION")
+      }
+      guard assetClasses.insert(value).inserted else { throw .invalidArgument(field: field, reason: "repeats \(value)") }
+    }
+    guard message.feeSchedule.count <= maximumListCount else {
+      throw .invalidArgument(
+        field: "connection.fee_schedule", reason: "has \(message.feeSchedule.count) entries; the limit is \(maximumListCount)"
+      )
+    }
+    var feeSchedule: [String: FixedDecimal] = [:]
+    for (name, rate) in message.feeSchedule.sorted(by: { $0.key < $1.key }) {
+      let field = "connection.fee_schedule[\(name.utf8.count <= maximumIDLength ? name : String(name.prefix(32)) + "…")]"
+      _ = try id(name, field, required: true)
+      feeSchedule[name] = try decimal(rate, field, .nonNegative)
+    }
+    return BrokerConnectionRecord(
+      tenantID: tenantID,
+      broker: try id(message.broker, "connection.broker", required: true),
+      state: state,
+      assetClasses: assetClasses,
+      feeSchedule: feeSchedule,
+      priority: message.priority,
+      lastSync: try instant(message.lastSyncNs, "connection.last_sync_ns", required: false)
+    )
+  }
+
   /// An instant in nanoseconds; zero is allowed only if not `required`.
   package static func instant(_ nanoseconds: Int64, _ field: String, required: Bool) throws(LedgerError) -> Timestamp? {
     guard nanoseconds >= 0 else { throw .invalidArgument(field: field, reason: "must not be negative") }

@@ -103,3 +103,30 @@ extension Slipstream_Ledger_V1_VerifyAuditResponse {
     }
   }
 }
+
+extension Slipstream_Ledger_V1_BrokerConnection {
+  init(_ stored: RecordedBrokerConnection) {
+    self.init()
+    let record = stored.record
+    broker = record.broker
+    switch record.state {
+    case .connected: state = .connected
+    case .degraded: state = .degraded
+    case .disconnected: state = .disconnected
+    case .disabled: state = .disabled
+    }
+    assetClasses = record.assetClasses.sorted { $0.rawValue < $1.rawValue }.map { assetClass in
+      switch assetClass {
+      case .equity: return .equity
+      case .forex: return .forex
+      case .crypto: return .crypto
+      case .options: return .option
+      }
+    }
+    feeSchedule = record.feeSchedule.mapValues(Slipstream_Types_V1_Decimal.init)
+    priority = record.priority
+    lastSyncNs = record.lastSync?.nanosecondsSinceEpoch ?? 0
+    recordedAtNs = stored.recordedAt.nanosecondsSinceEpoch
+    sequence = stored.auditSequence
+  }
+}

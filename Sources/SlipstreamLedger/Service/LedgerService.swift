@@ -59,6 +59,41 @@ public struct LedgerService: Slipstream_Ledger_V1_LedgerService.ServiceProtocol 
     return response
   }
 
+  public func recordBrokerConnection(
+    request: Slipstream_Ledger_V1_RecordBrokerConnectionRequest,
+    context: ServerContext
+  ) async throws -> Slipstream_Ledger_V1_RecordBrokerConnectionResponse {
+    let tenantID = try authenticator.tenant(of: context)
+    try Self.confine(request.identity.tenantID, "identity.tenant_id", to: tenantID)
+    guard request.hasConnection else { throw LedgerError.invalidArgument(field: "connection", reason: "is required") }
+    let receipt = try await store.recordBrokerConnection(try LedgerInput.brokerConnection(request.connection, tenantID: tenantID))
+    var response = Slipstream_Ledger_V1_RecordBrokerConnectionResponse()
+    response.sequence = receipt.sequence
+    response.entryHash = receipt.entryHash
+    return response
+  }
+
+  public func listBrokerConnections(
+    request: Slipstream_Ledger_V1_ListBrokerConnectionsRequest,
+    context: ServerContext
+  ) async throws -> Slipstream_Ledger_V1_ListBrokerConnectionsResponse {
+    let tenantID = try authenticator.tenant(of: context)
+    try Self.confine(request.tenantID, "tenant_id", to: tenantID)
+    let broker = try LedgerInput.id(request.broker, "broker")
+    guard (0...LedgerStoreCore.maximumPageSize).contains(Int(request.pageSize)) else {
+      throw LedgerError.invalidArgument(field: "page_size", reason: "must be 0...\(LedgerStoreCore.maximumPageSize)")
+    }
+    let connections = try await store.brokerConnections(
+      tenantID: tenantID,
+      broker: broker.isEmpty ? nil : broker,
+      beforeSequence: request.beforeSequence == 0 ? nil : request.beforeSequence,
+      limit: broker.isEmpty ? LedgerStoreCore.maximumPageSize : (request.pageSize == 0 ? Self.defaultPageSize : Int(request.pageSize))
+    )
+    var response = Slipstream_Ledger_V1_ListBrokerConnectionsResponse()
+    response.connections = connections.map(Slipstream_Ledger_V1_BrokerConnection.init)
+    return response
+  }
+
   public func listTenantTrades(
     request: Slipstream_Ledger_V1_ListTenantTradesRequest,
     context: ServerContext

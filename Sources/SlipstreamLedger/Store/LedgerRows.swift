@@ -87,3 +87,42 @@ extension BrokerConnectionRecord {
     ]
   }
 }
+
+extension RecordedBrokerConnection {
+  /// Decodes a broker connection row.
+  /// - Throws: `LedgerError.storage` if a stored value does not parse (the row was damaged).
+  package init(row: [String]) throws(LedgerError) {
+    guard row.count == LedgerSchema.brokerConnections.columns.count else {
+      throw .storage(reason: "a broker connection row has \(row.count) columns, expected \(LedgerSchema.brokerConnections.columns.count)")
+    }
+    func damaged(_ what: String) -> LedgerError {
+      .storage(reason: "stored broker connection \(row[1]) (audit entry \(row[8])): \(what) does not decode")
+    }
+    guard let state = BrokerConnectionRecord.State(rawValue: row[2]) else { throw damaged("state '\(row[2])'") }
+    guard let classNames = CanonicalText.decode(row[3]) else { throw damaged("asset classes") }
+    var assetClasses: Set<AssetClass> = []
+    for name in classNames {
+      guard let assetClass = AssetClass(rawValue: name) else { throw damaged("asset class '\(name)'") }
+      assetClasses.insert(assetClass)
+    }
+    guard let entries = CanonicalText.decode(row[4]) else { throw damaged("fee schedule") }
+    var feeSchedule: [String: FixedDecimal] = [:]
+    for entry in entries {
+      guard let pair = CanonicalText.decode(entry), pair.count == 2, let rate = try? FixedDecimal(pair[1]) else {
+        throw damaged("fee schedule")
+      }
+      feeSchedule[pair[0]] = rate
+    }
+    guard let priority = Int64(row[5]), let lastSync = Int64(row[6]), let recordedAt = Int64(row[7]),
+      let sequence = UInt64(row[8])
+    else { throw damaged("a number") }
+    self.init(
+      record: BrokerConnectionRecord(
+        tenantID: row[0], broker: row[1], state: state, assetClasses: assetClasses, feeSchedule: feeSchedule,
+        priority: priority, lastSync: lastSync == 0 ? nil : Timestamp(nanosecondsSinceEpoch: lastSync)
+      ),
+      recordedAt: Timestamp(nanosecondsSinceEpoch: recordedAt),
+      auditSequence: sequence
+    )
+  }
+}

@@ -133,6 +133,29 @@ package enum LedgerSQL {
       + "ORDER BY \(table.name).executed_at_ns, \(table.name).trade_id LIMIT \(arguments.bind(.integer(Int64(limit))))"
   }
 
+  /// A tenant's broker connection snapshots: the latest of each broker by broker id
+  /// (`broker` nil), or one broker's newest first before `beforeSequence`.
+  package static func selectBrokerConnections(
+    tenantID: String,
+    broker: String?,
+    beforeSequence: UInt64?,
+    limit: Int,
+    _ arguments: inout SQLArguments
+  ) -> String {
+    let table = LedgerSchema.brokerConnections
+    let select = select(from: table, arguments.dialect)
+    let tenant = arguments.bind(.text(tenantID))
+    guard let broker else {
+      let tenantAgain = arguments.bind(.text(tenantID))
+      return "\(select) WHERE tenant_id = \(tenant) AND audit_seq IN (SELECT MAX(audit_seq) FROM \(table.name) "
+        + "WHERE tenant_id = \(tenantAgain) GROUP BY broker) ORDER BY \(table.name).broker "
+        + "LIMIT \(arguments.bind(.integer(Int64(limit))))"
+    }
+    var sql = "\(select) WHERE tenant_id = \(tenant) AND broker = \(arguments.bind(.text(broker)))"
+    if let beforeSequence { sql += " AND audit_seq < \(arguments.bind(.integer(Int64(clamping: beforeSequence))))" }
+    return sql + " ORDER BY \(table.name).audit_seq DESC LIMIT \(arguments.bind(.integer(Int64(limit))))"
+  }
+
   /// Audit entries of a tenant in a sequence range, in order.
   package static func selectAudit(tenantID: String, from: UInt64, through: UInt64?, limit: Int, _ arguments: inout SQLArguments) -> String {
     let dialect = arguments.dialect

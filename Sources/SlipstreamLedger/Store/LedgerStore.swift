@@ -113,6 +113,20 @@ public protocol LedgerStore: Sendable {
   /// - Throws: `LedgerError.storage`, `.closed`.
   func recordBrokerConnection(_ record: BrokerConnectionRecord) async throws(LedgerError) -> AuditReceipt
 
+  /// A tenant's broker connection snapshots.
+  ///
+  /// - Parameters:
+  ///   - tenantID: The tenant.
+  ///   - broker: nil for the latest snapshot of each broker, by broker id; a broker id for
+  ///     that broker's snapshots, newest first.
+  ///   - beforeSequence: With a broker, only snapshots before this audit sequence (nil: from
+  ///     the newest).
+  ///   - limit: The most snapshots returned (1...1,000).
+  /// - Throws: `LedgerError.storage`.
+  func brokerConnections(
+    tenantID: String, broker: String?, beforeSequence: UInt64?, limit: Int
+  ) async throws(LedgerError) -> [RecordedBrokerConnection]
+
   /// The stored trade with this id in the tenant, or nil.
   /// - Throws: `LedgerError.storage`.
   func trade(tenantID: String, tradeID: String) async throws(LedgerError) -> RecordedTrade?

@@ -68,6 +68,21 @@ package struct LedgerStoreCore: Sendable {
     return try await fetchRows(sql, arguments).first.map { row throws(LedgerError) in try RecordedTrade(row: row) }
   }
 
+  package func brokerConnections(
+    tenantID: String, broker: String?, beforeSequence: UInt64?, limit: Int
+  ) async throws(LedgerError) -> [RecordedBrokerConnection] {
+    var arguments = SQLArguments(dialect)
+    let sql = LedgerSQL.selectBrokerConnections(
+      tenantID: tenantID, broker: broker, beforeSequence: beforeSequence, limit: min(max(limit, 1), Self.maximumPageSize),
+      &arguments
+    )
+    var connections: [RecordedBrokerConnection] = []
+    for row in try await fetchRows(sql, arguments) {
+      connections.append(try RecordedBrokerConnection(row: row))
+    }
+    return connections
+  }
+
   package func listTrades(_ query: TradeListQuery) async throws(LedgerError) -> TradePage {
     let pageSize = min(max(query.pageSize, 1), Self.maximumPageSize)
     var arguments = SQLArguments(dialect)

@@ -29,7 +29,15 @@ struct PythonLedgerSummary: Decodable {
   let missing_user: Refusal
   let no_token: Refusal
   let tenant_pages: [[String]]
+  struct Connection: Decodable, Equatable {
+    let broker: String
+    let state: String
+    let fee: String
+    let sequence: Int
+  }
+
   let user_trades: [String]
+  let connections: [Connection]
   let audit: Audit
 }
 
@@ -38,7 +46,7 @@ struct PythonLedgerSummary: Decodable {
   .enabled(if: PythonLedgerClient.available, "needs python3 with grpcio and grpcio-tools: pip install -r Tests/requirements.txt"),
   .timeLimit(.minutes(2)))
 struct LedgerPythonClientTests {
-  @Test("records (with a retry), is refused without a user or a token, lists both paths page by page, verifies the audit chain")
+  @Test("records (with a retry), is refused without a user or a token, lists both paths page by page, records broker connections, verifies the audit chain")
   func roundTrip() async throws {
     let directory = LedgerServiceProcess.temporaryDirectory("python")
     defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -73,7 +81,9 @@ struct LedgerPythonClientTests {
     #expect(summary.tenant_pages.flatMap { $0 }.sorted() == ["py-1", "py-2"])
     #expect(summary.tenant_pages.allSatisfy { $0.count <= 1 })
     #expect(summary.user_trades == ["py-1"])
-    #expect(summary.audit == PythonLedgerSummary.Audit(intact: true, entries_checked: 2, has_broken_link: false))
+    // Two snapshots of one broker: the latest is listed, after the two trades in the chain.
+    #expect(summary.connections == [PythonLedgerSummary.Connection(broker: "alpaca", state: "BROKER_CONNECTION_STATE_DEGRADED", fee: "0.005", sequence: 4)])
+    #expect(summary.audit == PythonLedgerSummary.Audit(intact: true, entries_checked: 4, has_broken_link: false))
 
     service.process.terminate()
     #expect(await service.exitStatus() == 0)

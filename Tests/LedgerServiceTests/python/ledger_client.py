@@ -120,6 +120,21 @@ def main() -> int:
                                         timeout=TIMEOUT)
         summary["user_trades"] = [listed.trade_id for listed in user_page.trades]
 
+        connection = ledger_pb2.BrokerConnection(
+            broker="alpaca", state=ledger_pb2.BROKER_CONNECTION_STATE_CONNECTED,
+            asset_classes=[types_pb2.ASSET_CLASS_EQUITY], priority=1, last_sync_ns=1_700_000_000_000_000_000)
+        connection.fee_schedule["equity.commission"].value = "0.005"
+        stub.RecordBrokerConnection(ledger_pb2.RecordBrokerConnectionRequest(connection=connection), metadata=bearer,
+                                    timeout=TIMEOUT)
+        connection.state = ledger_pb2.BROKER_CONNECTION_STATE_DEGRADED
+        stub.RecordBrokerConnection(ledger_pb2.RecordBrokerConnectionRequest(connection=connection), metadata=bearer,
+                                    timeout=TIMEOUT)
+        latest = stub.ListBrokerConnections(ledger_pb2.ListBrokerConnectionsRequest(), metadata=bearer, timeout=TIMEOUT)
+        summary["connections"] = [
+            {"broker": listed.broker, "state": ledger_pb2.BrokerConnectionState.Name(listed.state),
+             "fee": listed.fee_schedule["equity.commission"].value, "sequence": listed.sequence}
+            for listed in latest.connections]
+
         audit = stub.VerifyAudit(ledger_pb2.VerifyAuditRequest(), metadata=bearer, timeout=TIMEOUT)
         summary["audit"] = {"intact": audit.intact, "entries_checked": audit.entries_checked,
                             "has_broken_link": audit.HasField("first_broken_link")}

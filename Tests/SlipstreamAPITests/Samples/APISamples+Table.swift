@@ -422,7 +422,43 @@ extension APISamples {
         $0.storedHash = "bb22"
       }
     }),
+    sample(Slipstream_Ledger_V1_RecordBrokerConnectionRequest.with {
+      $0.identity = identity
+      $0.connection = connection
+    }),
+    sample(Slipstream_Ledger_V1_RecordBrokerConnectionResponse.with {
+      $0.sequence = 43
+      $0.entryHash = "cc33"
+    }),
+    sample(Slipstream_Ledger_V1_ListBrokerConnectionsRequest.with {
+      $0.tenantID = "tenant-äöü-1"
+      $0.broker = "alpaca"
+      $0.beforeSequence = 44
+      $0.pageSize = 2
+    }),
+    sample(Slipstream_Ledger_V1_ListBrokerConnectionsResponse.with {
+      var second = connection
+      second.broker = "ibkr"
+      second.state = .disabled
+      second.assetClasses = [.option]
+      second.feeSchedule = ["option.contract": d("0.65")]
+      second.lastSyncNs = t0 + 4
+      second.recordedAtNs = t0 + 5
+      second.sequence = 43
+      $0.connections = [connection, second]
+    }),
   ]
+
+  static let connection = Slipstream_Ledger_V1_BrokerConnection.with {
+    $0.broker = "alpaca"
+    $0.state = .degraded
+    $0.assetClasses = [.equity, .crypto]
+    $0.feeSchedule = ["equity.commission": d("0.005"), "crypto.taker": d("0.25")]
+    $0.priority = -2
+    $0.lastSyncNs = 1_700_000_000_000_000_001
+    $0.recordedAtNs = 1_700_000_000_000_000_002
+    $0.sequence = 42
+  }
 
   static let orchestrator: [APISample] = [
     sample(Slipstream_Orchestrator_V1_ExecuteRebalancePlanRequest.with {

@@ -212,6 +212,11 @@ def samples(pool: descriptor_pool.DescriptorPool) -> list[tuple[str, object]]:
     router = "slipstream.router.v1."
     broker = "slipstream.broker.v1."
     ledger = "slipstream.ledger.v1."
+    connection = {"broker": "alpaca", "state": "BROKER_CONNECTION_STATE_DEGRADED",
+                  "asset_classes": ["ASSET_CLASS_EQUITY", "ASSET_CLASS_CRYPTO"],
+                  "fee_schedule": {"equity.commission": {"value": "0.005"}, "crypto.taker": {"value": "0.25"}},
+                  "priority": -2, "last_sync_ns": 1_700_000_000_000_000_001, "recorded_at_ns": 1_700_000_000_000_000_002,
+                  "sequence": 42}
     orchestrator = "slipstream.orchestrator.v1."
     return [
         # pricing
@@ -419,6 +424,19 @@ def samples(pool: descriptor_pool.DescriptorPool) -> list[tuple[str, object]]:
             ledger + "VerifyAuditResponse", intact=True, entries_checked=41,
             first_broken_link={"sequence": 41, "decision_id": "dec-41",
                                "expected_hash": "aa11", "stored_hash": "bb22"})),
+        (ledger + "RecordBrokerConnectionRequest", make(
+            ledger + "RecordBrokerConnectionRequest", identity=identity, connection=connection)),
+        (ledger + "RecordBrokerConnectionResponse", make(
+            ledger + "RecordBrokerConnectionResponse", sequence=43, entry_hash="cc33")),
+        (ledger + "ListBrokerConnectionsRequest", make(
+            ledger + "ListBrokerConnectionsRequest", tenant_id="tenant-äöü-1", broker="alpaca",
+            before_sequence=44, page_size=2)),
+        (ledger + "ListBrokerConnectionsResponse", make(
+            ledger + "ListBrokerConnectionsResponse",
+            connections=[connection, dict(connection, broker="ibkr", state="BROKER_CONNECTION_STATE_DISABLED",
+                                          asset_classes=["ASSET_CLASS_OPTION"],
+                                          fee_schedule={"option.contract": {"value": "0.65"}},
+                                          last_sync_ns=T0 + 4, recorded_at_ns=T0 + 5, sequence=43)])),
         # orchestrator
         (orchestrator + "ExecuteRebalancePlanRequest", make(
             orchestrator + "ExecuteRebalancePlanRequest", identity=identity,

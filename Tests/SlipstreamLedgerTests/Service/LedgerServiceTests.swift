@@ -137,6 +137,104 @@ struct LedgerServiceTests {
     }
   }
 
+  static func connectionRequest(_ broker: String = "alpaca", state: Slipstream_Ledger_V1_BrokerConnectionState = .connected) -> Slipstream_Ledger_V1_RecordBrokerConnectionRequest {
+    var request = Slipstream_Ledger_V1_RecordBrokerConnectionRequest()
+    request.connection.broker = broker
+    request.connection.state = state
+    request.connection.assetClasses = [.equity, .crypto]
+    request.connection.feeSchedule = ["equity.commission": .with { $0.value = "0.005" }]
+    request.connection.priority = 2
+    request.connection.lastSyncNs = LedgerFixtures.baseTime
+    return request
+  }
+
+  /// Broker connection snapshots over RPC: appended to the audit log, listed as the latest
+  /// per broker or one broker's history, every field as sent, and only within the tenant.
+  @Test func brokerConnectionsAreRecordedAndListedPerTenant() async throws {
+    try await withClient { client async throws in
+      let first = try await client.recordBrokerConnection(Self.connectionRequest(), metadata: Self.tenantA)
+      _ = try await client.recordBrokerConnection(Self.connectionRequest("ibkr", state: .degraded), metadata: Self.tenantA)
+      let third = try await client.recordBrokerConnection(Self.connectionRequest(state: .disconnected), metadata: Self.tenantA)
+      #expect([first.sequence, third.sequence] == [1, 3])
+      #expect(first.entryHash.count == 64)
+
+      let latest = try await client.listBrokerConnections(.init(), metadata: Self.tenantA).connections
+      #expect(latest.map(\.broker) == ["alpaca", "ibkr"])
+      #expect(latest.map(\.state) == [.disconnected, .degraded])
+      #expect(latest[0].assetClasses == [.crypto, .equity])
+      #expect(latest[0].feeSchedule["equity.commission"]?.value == "0.005")
+      #expect(latest[0].priority == 2 && latest[0].lastSyncNs == LedgerFixtures.baseTime && latest[0].sequence == 3)
+      #expect(latest[0].recordedAtNs > 0)
+      var history = Slipstream_Ledger_V1_ListBrokerConnectionsRequest()
+      history.broker = "alpaca"
+      #expect(try await client.listBrokerConnections(history, metadata: Self.tenantA).connections.map(\.sequence) == [3, 1])
+      history.beforeSequence = 3
+      #expect(try await client.listBrokerConnections(history, metadata: Self.tenantA).connections.map(\.sequence) == [1])
+
+      // Tenant B sees none of them and cannot name tenant A.
+      #expect(try await client.listBrokerConnections(.init(), metadata: Self.tenantB).connections.isEmpty)
+      var namingA = Slipstream_Ledger_V1_ListBrokerConnectionsRequest()
+      namingA.tenantID = "tenant-a"
+      let denied = await #expect(throws: RPCError.self) { try await client.listBrokerConnections(namingA, metadata: Self.tenantB) }
+      #expect(denied?.code == .permissionDenied)
+      var intoA = Self.connectionRequest()
+      intoA.identity.tenantID = "tenant-a"
+      let write = await #expect(throws: RPCError.self) { try await client.recordBrokerConnection(intoA, metadata: Self.tenantB) }
+      #expect(write?.code == .permissionDenied)
+      let unauthenticated = await #expect(throws: RPCError.self) {
+        try await client.recordBrokerConnection(Self.connectionRequest(), metadata: Metadata())
+      }
+      #expect(unauthenticated?.code == .unauthenticated)
+      #expect(try await client.verifyAudit(.init(), metadata: Self.tenantA).entriesChecked == 3)
+    }
+  }
+
+  typealias ConnectionMutation = @Sendable (inout Slipstream_Ledger_V1_RecordBrokerConnectionRequest) -> Void
+
+  static let invalidConnections: [(String, ConnectionMutation)] = [
+    ("connection", { $0.clearConnection() }),
+    ("connection.broker", { $0.connection.broker = "" }),
+    ("connection.broker", { $0.connection.broker = "al paca" }),
+    ("connection.broker", { $0.connection.broker = String(repeating: "b", count: 129) }),
+    ("connection.state", { $0.connection.state = .unspecified }),
+    ("connection.state", { $0.connection.state = .UNRECOGNIZED(7) }),
+    ("connection.asset_classes[1]", { $0.connection.assetClasses = [.equity, .unspecified] }),
+    ("connection.asset_classes[1]", { $0.connection.assetClasses = [.equity, .equity] }),
+    ("connection.asset_classes", { $0.connection.assetClasses = Array(repeating: .equity, count: 257) }),
+    ("connection.fee_schedule[equity.commission]", { $0.connection.feeSchedule["equity.commission"] = .with { $0.value = "-1" } }),
+    ("connection.fee_schedule[equity.commission]", { $0.connection.feeSchedule["equity.commission"] = .with { $0.value = "NaN" } }),
+    ("connection.fee_schedule[a b]", { $0.connection.feeSchedule["a b"] = .with { $0.value = "1" } }),
+    ("connection.fee_schedule", {
+      $0.connection.feeSchedule = Dictionary(uniqueKeysWithValues: (0..<257).map { ("fee.\($0)", Slipstream_Types_V1_Decimal.with { $0.value = "1" }) })
+    }),
+    ("connection.last_sync_ns", { $0.connection.lastSyncNs = -1 }),
+  ]
+
+  /// Each malformed snapshot is INVALID_ARGUMENT naming the field, and nothing is written.
+  @Test(arguments: invalidConnections)
+  func invalidBrokerConnectionsNameTheFieldAndWriteNothing(_ field: String, _ mutate: ConnectionMutation) async throws {
+    try await withClient { client async throws in
+      var request = Self.connectionRequest()
+      mutate(&request)
+      let error = await #expect(throws: RPCError.self) { try await client.recordBrokerConnection(request, metadata: Self.tenantA) }
+      #expect(error?.code == .invalidArgument)
+      #expect(error?.message.hasPrefix("\(field):") == true, "\(error?.message ?? "")")
+      #expect(try await client.listBrokerConnections(.init(), metadata: Self.tenantA).connections.isEmpty)
+      #expect(try await client.verifyAudit(.init(), metadata: Self.tenantA).entriesChecked == 0)
+    }
+  }
+
+  @Test func listBrokerConnectionsRefusesABadPageSize() async throws {
+    try await withClient { client async throws in
+      var request = Slipstream_Ledger_V1_ListBrokerConnectionsRequest()
+      request.broker = "alpaca"
+      request.pageSize = 1_001
+      let error = await #expect(throws: RPCError.self) { try await client.listBrokerConnections(request, metadata: Self.tenantA) }
+      #expect(error?.code == .invalidArgument)
+      #expect(error?.message.hasPrefix("page_size:") == true)
+    }
+  }
+
   typealias Mutation = @Sendable (inout Slipstream_Ledger_V1_RecordTradeRequest) -> Void
 
   static let invalidTrades: [(String, Mutation)] = [

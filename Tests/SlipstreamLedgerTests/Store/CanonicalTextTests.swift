@@ -15,6 +15,17 @@ struct CanonicalTextTests {
     #expect(CanonicalText.encode(["a:b", "c"]) != CanonicalText.encode(["a", "b:c"]))
   }
 
+  @Test func decodeInvertsEncode() {
+    for items in [[], [""], ["ab", "", "é:"], ["2:ab", String(repeating: "y", count: 1_000)], ["a:b", "c"]] {
+      #expect(CanonicalText.decode(CanonicalText.encode(items)) == items)
+    }
+  }
+
+  @Test("text that is not an encoding does not decode", arguments: ["x", "2:a", ":a", "3", "1:ab", "-1:a", "99999999999:a"])
+  func malformedTextDoesNotDecode(_ text: String) {
+    #expect(CanonicalText.decode(text) == nil)
+  }
+
   /// A known answer: the hash is SHA-256 over the canonical encoding of
   /// (previous hash, kind, table, column names and values).
   @Test func theHashIsSHA256OfTheCanonicalEncoding() {

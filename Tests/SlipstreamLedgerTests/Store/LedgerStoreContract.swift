@@ -241,6 +241,39 @@ struct LedgerStoreContract {
     try await other.close()
   }
 
+  /// Broker connection snapshots: the latest of each broker, one broker's history newest
+  /// first with paging, every field as recorded, and only the tenant's own.
+  func brokerConnectionsListLatestAndHistory() async throws {
+    let connected = BrokerConnectionRecord(
+      tenantID: tenantA, broker: "alpaca", state: .connected, assetClasses: [.equity, .crypto],
+      feeSchedule: ["equity.commission": "0.005", "crypto.taker": "0.0025"], priority: 1,
+      lastSync: Timestamp(nanosecondsSinceEpoch: LedgerFixtures.baseTime)
+    )
+    var down = connected
+    down.state = .disconnected
+    down.feeSchedule = [:]
+    down.lastSync = nil
+    let ibkr = BrokerConnectionRecord(tenantID: tenantA, broker: "ibkr", state: .degraded, assetClasses: [.options], priority: -3)
+    var receipts: [AuditReceipt] = []
+    for record in [connected, ibkr, down] {
+      receipts.append(try await store.recordBrokerConnection(record))
+    }
+    _ = try await store.recordBrokerConnection(BrokerConnectionRecord(tenantID: tenantB, broker: "alpaca", state: .connected, assetClasses: []))
+    #expect(receipts.map(\.sequence) == [1, 2, 3])
+
+    let latest = try await store.brokerConnections(tenantID: tenantA, broker: nil, beforeSequence: nil, limit: 100)
+    #expect(latest.map(\.record) == [down, ibkr])
+    #expect(latest.map(\.auditSequence) == [3, 2])
+    let history = try await store.brokerConnections(tenantID: tenantA, broker: "alpaca", beforeSequence: nil, limit: 100)
+    #expect(history.map(\.record) == [down, connected])
+    #expect(try await store.brokerConnections(tenantID: tenantA, broker: "alpaca", beforeSequence: nil, limit: 1).map(\.auditSequence) == [3])
+    #expect(try await store.brokerConnections(tenantID: tenantA, broker: "alpaca", beforeSequence: 3, limit: 100).map(\.auditSequence) == [1])
+    #expect(try await store.brokerConnections(tenantID: tenantA, broker: "kraken", beforeSequence: nil, limit: 100).isEmpty)
+    let other = try await store.brokerConnections(tenantID: tenantB, broker: nil, beforeSequence: nil, limit: 100)
+    #expect(other.map(\.record.tenantID) == [tenantB])
+    #expect(try await store.verifyAudit(tenantID: tenantA, fromSequence: 0, toSequence: 0) == AuditVerification(entriesChecked: 3, firstBrokenLink: nil))
+  }
+
   private static func outcome(of trade: LedgerTrade, in store: any LedgerStore) async -> Result<TradeRecordOutcome, LedgerError> {
     do {
       return .success(try await store.record(trade))
