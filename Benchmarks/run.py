@@ -79,6 +79,9 @@ def servers(selected):
     all_servers = [
         Server("slipstream", "Slipstream", [OURS, "--threads", "1"], os.path.exists(OURS),
                f"{OURS} missing (build failed?)"),
+        Server("slipstream-el", "Slipstream (handlers on the event loop)",
+               [OURS, "--threads", "1", "--handlers", "event-loop"], os.path.exists(OURS),
+               f"{OURS} missing (build failed?)"),
         Server("grpc-swift-2", "grpc-swift-2", [peer_swift, "--threads", "1"], os.path.exists(peer_swift),
                f"{peer_swift} missing: run with --build-peers (first build ~8 min)"),
         Server("grpcio", "grpcio (sync)", [sys.executable, os.path.join(PEERS, "python", "quotes_server.py")],
@@ -499,9 +502,9 @@ def main():
         sys.exit("needs 2 CPUs: the server is pinned to CPU 0 and h2load to CPU 1")
 
     selected = set(args.servers.split(","))
-    unknown = selected - {"slipstream", "grpc-swift-2", "grpcio"}
+    unknown = selected - {"slipstream", "slipstream-el", "grpc-swift-2", "grpcio"}
     if unknown:
-        sys.exit(f"unknown server(s) {', '.join(sorted(unknown))}: choose from slipstream, grpc-swift-2, grpcio")
+        sys.exit(f"unknown server(s) {', '.join(sorted(unknown))}: choose from slipstream, slipstream-el, grpc-swift-2, grpcio")
     if not args.no_build and "slipstream" in selected:
         build_ours()
     if args.build_peers and "grpc-swift-2" in selected:

@@ -5,7 +5,7 @@
 //   /bench.Quotes/Stream    server-streaming: request = u64 LE count N (+ padding),
 //                           reply N x 64 B, sequence number stamped at bytes 56..<64
 //
-// Usage: slipstream-quotes-server --port P [--tls CERT KEY] [--threads N]
+// Usage: slipstream-quotes-server --port P [--tls CERT KEY] [--threads N] [--handlers pool|event-loop]
 //
 // Not a product: run by Benchmarks/run.py, pinned to one core (hence one event-loop thread
 // by default: NIO's System.coreCount ignores taskset).
@@ -82,8 +82,9 @@ struct Options {
   var certificatePath: String?
   var keyPath: String?
   var threads = 1
+  var handlers = HandlerExecution.concurrentPool
 
-  static let usage = "usage: slipstream-quotes-server --port P [--tls CERT KEY] [--threads N]"
+  static let usage = "usage: slipstream-quotes-server --port P [--tls CERT KEY] [--threads N] [--handlers pool|event-loop]"
 
   /// Parses the arguments; exits with the usage line on anything it does not understand.
   static func parse(_ arguments: [String]) -> Options {
@@ -102,6 +103,12 @@ struct Options {
       switch argument {
       case "--port": options.port = number(argument)
       case "--threads": options.threads = max(1, number(argument))
+      case "--handlers":
+        switch value(argument) {
+        case "pool": options.handlers = .concurrentPool
+        case "event-loop": options.handlers = .eventLoop
+        case let other: fail("--handlers wants pool or event-loop, got '\(other)'")
+        }
       case "--tls":
         options.certificatePath = value(argument)
         options.keyPath = value(argument)
@@ -138,7 +145,8 @@ if let certificatePath = options.certificatePath, let keyPath = options.keyPath 
 
 let group = MultiThreadedEventLoopGroup(numberOfThreads: options.threads)
 let server = GRPCServer(
-  configuration: GRPCServerConfiguration(host: "127.0.0.1", port: options.port, security: security),
+  configuration: GRPCServerConfiguration(
+    host: "127.0.0.1", port: options.port, security: security, handlerExecution: options.handlers),
   services: [QuotesService()],
   group: group
 )
@@ -146,7 +154,7 @@ do {
   let port = try await server.start()
   print(
     "slipstream-quotes-server listening on 127.0.0.1:\(port) tls=\(options.certificatePath != nil) "
-      + "elThreads=\(options.threads)"
+      + "elThreads=\(options.threads) handlers=\(options.handlers == .eventLoop ? "event-loop" : "pool")"
   )
   fflush(nil)  // stdout is a pipe when run by run.py: flush the listening line now
   try await server.serve()

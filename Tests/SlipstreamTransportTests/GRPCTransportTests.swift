@@ -10,16 +10,26 @@ struct GRPCTransportTests {
   let codec = StringCodec()
 
   static let securities: [String] = ["plaintext", "tls"]
+  /// Both places a server can run handlers; the call tests run with each.
+  static let executions: [HandlerExecution] = [.concurrentPool, .eventLoop]
 
   func securityPair(_ kind: String, pki: TestPKI) -> (ServerSecurity, ClientSecurity) {
     kind == "tls" ? (.tls(pki.serverTLS()), .tls(pki.clientTLS())) : (.plaintext, .plaintext)
   }
 
-  @Test(arguments: securities)
-  func unaryRoundTripWithMetadata(kind: String) async throws {
+  @Test(arguments: executions)
+  func handlersRunWhereTheServerSays(handlers: HandlerExecution) async throws {
+    try await withServer(handlers: handlers) { rpc, _, _ in
+      let response = try await rpc.unary(Test.thread, request: "", serializer: codec, deserializer: codec)
+      #expect(response.message == (handlers == .eventLoop ? "event-loop,event-loop" : "pool,pool"))
+    }
+  }
+
+  @Test(arguments: securities, executions)
+  func unaryRoundTripWithMetadata(kind: String, handlers: HandlerExecution) async throws {
     let pki = try TestPKI()
     let (server, client) = securityPair(kind, pki: pki)
-    try await withServer(security: server, clientSecurity: client) { rpc, _, _ in
+    try await withServer(security: server, clientSecurity: client, handlers: handlers) { rpc, _, _ in
       var metadata: Metadata = [:]
       try metadata.addString("order-42", forKey: "x-client-order-id")
       try metadata.addBinary([0, 1, 2, 255], forKey: "x-trace-bin")
@@ -30,11 +40,11 @@ struct GRPCTransportTests {
     }
   }
 
-  @Test(arguments: securities)
-  func everyCallShapeWorks(kind: String) async throws {
+  @Test(arguments: securities, executions)
+  func everyCallShapeWorks(kind: String, handlers: HandlerExecution) async throws {
     let pki = try TestPKI()
     let (server, client) = securityPair(kind, pki: pki)
-    try await withServer(security: server, clientSecurity: client) { rpc, _, _ in
+    try await withServer(security: server, clientSecurity: client, handlers: handlers) { rpc, _, _ in
       let codec = self.codec
       let streamed = try await rpc.serverStreaming(Test.expand, request: "2000", serializer: codec, deserializer: codec) { response in
         var items: [String] = []
@@ -61,8 +71,9 @@ struct GRPCTransportTests {
     }
   }
 
-  @Test func manyConcurrentCallsShareOneConnection() async throws {
-    try await withServer { rpc, _, _ in
+  @Test(arguments: executions)
+  func manyConcurrentCallsShareOneConnection(handlers: HandlerExecution) async throws {
+    try await withServer(handlers: handlers) { rpc, _, _ in
       let codec = self.codec
       try await withThrowingTaskGroup(of: Void.self) { group in
         for i in 0..<300 {
@@ -105,9 +116,10 @@ struct GRPCTransportTests {
     }
   }
 
-  @Test func deadlineEndsTheCallAndCancelsTheHandler() async throws {
+  @Test(arguments: executions)
+  func deadlineEndsTheCallAndCancelsTheHandler(handlers: HandlerExecution) async throws {
     let service = TransportTestService()
-    try await withServer(service) { rpc, _, _ in
+    try await withServer(service, handlers: handlers) { rpc, _, _ in
       let error = await expectRPCError {
         _ = try await rpc.unary(Test.hang, request: "", serializer: codec, deserializer: codec, options: CallOptions(timeout: .milliseconds(100)))
       }
@@ -118,9 +130,10 @@ struct GRPCTransportTests {
     }
   }
 
-  @Test func clientCancellationResetsTheStreamAndCancelsTheHandler() async throws {
+  @Test(arguments: executions)
+  func clientCancellationResetsTheStreamAndCancelsTheHandler(handlers: HandlerExecution) async throws {
     let service = TransportTestService()
-    try await withServer(service) { rpc, _, _ in
+    try await withServer(service, handlers: handlers) { rpc, _, _ in
       let codec = self.codec
       let call = Task { try await rpc.unary(Test.hang, request: "", serializer: codec, deserializer: codec) }
       await service.hangStarted.wait()
@@ -131,12 +144,12 @@ struct GRPCTransportTests {
     }
   }
 
-  @Test(arguments: securities)
-  func responsesFromASourceArriveInOrderAndCancellingEndsTheHandler(kind: String) async throws {
+  @Test(arguments: securities, executions)
+  func responsesFromASourceArriveInOrderAndCancellingEndsTheHandler(kind: String, handlers: HandlerExecution) async throws {
     let pki = try TestPKI()
     let (server, client) = securityPair(kind, pki: pki)
     let service = TransportTestService()
-    try await withServer(service, security: server, clientSecurity: client) { rpc, _, _ in
+    try await withServer(service, security: server, clientSecurity: client, handlers: handlers) { rpc, _, _ in
       let codec = self.codec
       let received = try await rpc.serverStreaming(Test.fromSource, request: "2000", serializer: codec, deserializer: codec) { response in
         var items: [String] = []
@@ -151,12 +164,13 @@ struct GRPCTransportTests {
     }
   }
 
-  @Test func slowConsumerMakesTheServerWriterWait() async throws {
+  @Test(arguments: executions)
+  func slowConsumerMakesTheServerWriterWait(handlers: HandlerExecution) async throws {
     // 64 KiB messages; the client reads slowly. Without backpressure the server would run
     // ahead by the whole stream (32 MiB); with it, it stays within the flow-control windows
     // and buffers (response buffer 1 MiB + stream window 1 MiB + outbound watermark + socket).
     let service = TransportTestService()
-    try await withServer(service) { rpc, _, _ in
+    try await withServer(service, handlers: handlers) { rpc, _, _ in
       let codec = self.codec
       let written = service.floodWritten
       let maxAhead = try await rpc.serverStreaming(Test.flood, request: "512", serializer: codec, deserializer: codec) { response in
@@ -175,12 +189,13 @@ struct GRPCTransportTests {
     }
   }
 
-  @Test func aClientThatStopsReadingAndCancelsReleasesTheBlockedServerWriter() async throws {
+  @Test(arguments: executions)
+  func aClientThatStopsReadingAndCancelsReleasesTheBlockedServerWriter(handlers: HandlerExecution) async throws {
     // The handler fills the flow-control windows and its response queue, then waits for
     // room; the client reads three messages and cancels. The waiting write must fail and
     // the handler end, not wait forever.
     let service = TransportTestService()
-    try await withServer(service) { rpc, _, _ in
+    try await withServer(service, handlers: handlers) { rpc, _, _ in
       let codec = self.codec
       let read = try await rpc.serverStreaming(Test.flood, request: "100000", serializer: codec, deserializer: codec) { response in
         var read = 0

@@ -1,3 +1,4 @@
+import NIOPosix
 import SlipstreamRPC
 @_exported import SlipstreamTestSupport
 import SlipstreamTLS
@@ -22,6 +23,7 @@ enum Test {
   static let gate = MethodDescriptor(service: service, method: "Gate")
   static let flood = MethodDescriptor(service: service, method: "Flood")
   static let fromSource = MethodDescriptor(service: service, method: "FromSource")
+  static let thread = MethodDescriptor(service: service, method: "Thread")
 }
 
 /// A service exercising every call shape over the network.
@@ -77,6 +79,14 @@ struct TransportTestService: RPCService {
       return "passed:\(request)"
     }
     router.registerNumbersFromSource(Test.fromSource, ended: fromSourceEnded)
+    // Where the handler runs: "event-loop" on a SwiftNIO event-loop thread, else "pool";
+    // checked again after a suspension, where the task resumes.
+    router.registerUnary(Test.thread, deserializer: codec, serializer: codec) { _, _ in
+      func here() -> String { MultiThreadedEventLoopGroup.currentEventLoop == nil ? "pool" : "event-loop" }
+      let before = here()
+      await Task.yield()
+      return "\(before),\(here())"
+    }
     let (written, ended) = (floodWritten, floodEnded)
     router.registerServerStreaming(Test.flood, deserializer: codec, serializer: codec) { request, writer, _ in
       defer { ended.fire() }
@@ -117,11 +127,12 @@ func withServer<Result>(
   _ service: TransportTestService = TransportTestService(),
   security: ServerSecurity = .plaintext,
   clientSecurity: ClientSecurity = .plaintext,
+  handlers: HandlerExecution = .concurrentPool,
   configure: (inout GRPCServerConfiguration) -> Void = { _ in },
   configureChannel: (inout GRPCChannelConfiguration) -> Void = { _ in },
   _ body: (RPCClient, GRPCServer, Int) async throws -> Result
 ) async throws -> Result {
-  var configuration = GRPCServerConfiguration(port: 0, security: security)
+  var configuration = GRPCServerConfiguration(port: 0, security: security, handlerExecution: handlers)
   configure(&configuration)
   let server = GRPCServer(configuration: configuration, services: [service])
   let port = try await server.start()

@@ -2,6 +2,19 @@ public import Logging
 public import SlipstreamHTTP2
 public import SlipstreamWire
 
+/// Where a server runs its calls' handlers.
+public enum HandlerExecution: Sendable, Hashable {
+  /// Swift's global concurrent executor: each call's request and response cross between the
+  /// connection's event-loop thread and a pool thread. A handler that computes for long
+  /// holds no connection up.
+  case concurrentPool
+  /// The event loop of the call's connection: no thread switch per call, the lowest latency.
+  /// A handler then computes on the thread that serves every connection of that loop, so
+  /// it suits handlers that mostly await (storage on its own threads, queues, other
+  /// services) and is wrong for long computations.
+  case eventLoop
+}
+
 /// Everything a gRPC server needs besides its services. Every parameter has a default.
 public struct GRPCServerConfiguration: Sendable {
   /// The address to listen on.
@@ -20,6 +33,8 @@ public struct GRPCServerConfiguration: Sendable {
   public var responseCompression: CompressionAlgorithm
   /// How long a graceful shutdown waits for in-flight calls before closing connections.
   public var shutdownGracePeriod: Duration
+  /// Where the calls' handlers run.
+  public var handlerExecution: HandlerExecution
   /// Where connection problems are logged: one line per connection that ends with an error
   /// (a protocol violation, an abusive peer cut off, a failed TLS handshake, a timer), at
   /// `notice`, naming the peer and the reason. Silent by default.
@@ -33,7 +48,8 @@ public struct GRPCServerConfiguration: Sendable {
     maxReceiveMessageSize: Int = 4 * 1024 * 1024,
     requestBufferHighWatermark: Int = 1024 * 1024,
     responseCompression: CompressionAlgorithm = .identity,
-    shutdownGracePeriod: Duration = .seconds(30)
+    shutdownGracePeriod: Duration = .seconds(30),
+    handlerExecution: HandlerExecution = .concurrentPool
   ) {
     self.host = host
     self.port = port
@@ -43,5 +59,6 @@ public struct GRPCServerConfiguration: Sendable {
     self.requestBufferHighWatermark = requestBufferHighWatermark
     self.responseCompression = responseCompression
     self.shutdownGracePeriod = shutdownGracePeriod
+    self.handlerExecution = handlerExecution
   }
 }

@@ -134,7 +134,8 @@ public final class GRPCServer: Sendable {
       ),
       allocator: channel.allocator,
       peerAddress: channel.remoteAddress.map(describe) ?? "unknown",
-      peerIdentity: { identitySource?.value.peerIdentity.map(PeerIdentity.init) }
+      peerIdentity: { identitySource?.value.peerIdentity.map(PeerIdentity.init) },
+      handlerExecutor: configuration.handlerExecution == .eventLoop ? EventLoopTaskExecutor(eventLoop: channel.eventLoop) : nil
     )
     let http2 = HTTP2ConnectionHandler(role: .server, configuration: configuration.http2, delegate: connection)
     connection.handler = http2

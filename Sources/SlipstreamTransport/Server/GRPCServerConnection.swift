@@ -26,11 +26,16 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   private let allocator: ByteBufferAllocator
   private let peerAddress: String
   private let peerIdentity: () -> PeerIdentity?
+  /// Where handler tasks run; nil: the global concurrent executor.
+  private let handlerExecutor: (any TaskExecutor)?
   /// Set right after the handler is created. The handler owns this delegate until the
   /// connection closes; responders of running calls may outlive it, so they reach the
   /// handler only through streams still in `streams`, which the handler empties
-  /// (http2StreamClosed) before it lets this delegate go.
-  weak var handler: HTTP2ConnectionHandler?
+  /// (http2StreamClosed) before it lets this delegate go. `unowned`, not `weak`: a weak
+  /// reference gives the handler a side table, and every retain and release of it (nghttp2's
+  /// callbacks make several per call) then takes the slow path; a use after the handler is
+  /// gone traps either way.
+  unowned var handler: HTTP2ConnectionHandler?
   private var http2: HTTP2ConnectionHandler { handler! }
   private var streams: [HTTP2StreamID: ServerStreamState] = [:]
   /// Streams whose handlers queued responses since the loop last drained (one hop per burst
@@ -46,7 +51,8 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     limits: Limits,
     allocator: ByteBufferAllocator,
     peerAddress: String,
-    peerIdentity: @escaping () -> PeerIdentity?
+    peerIdentity: @escaping () -> PeerIdentity?,
+    handlerExecutor: (any TaskExecutor)? = nil
   ) {
     self.eventLoop = eventLoop
     self.server = server
@@ -54,6 +60,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     self.allocator = allocator
     self.peerAddress = peerAddress
     self.peerIdentity = peerIdentity
+    self.handlerExecutor = handlerExecutor
   }
 
   private var loopBoundSelf: NIOLoopBound<GRPCServerConnection> { NIOLoopBound(self, eventLoop: eventLoop) }
@@ -97,7 +104,11 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     )
     if endStream { requests.finish() }
     let server = self.server
-    state.task = Task { await server.handle(call) }
+    if let handlerExecutor {
+      state.task = Task(executorPreference: handlerExecutor) { await server.handle(call) }
+    } else {
+      state.task = Task { await server.handle(call) }
+    }
   }
 
   func http2HeadersReceived(_ id: HTTP2StreamID, headers: [HTTP2HeaderField], endStream: Bool) {

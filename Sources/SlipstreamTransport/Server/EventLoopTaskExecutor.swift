@@ -1,0 +1,20 @@
+import NIOCore
+
+/// A task executor that runs jobs on one SwiftNIO event loop.
+///
+/// A call's handler task that prefers it runs on the thread that reads and writes the call's
+/// connection: the request reaches the handler and the response reaches the socket without a
+/// thread switch (a job enqueued from the loop's own thread costs no wake-up).
+final class EventLoopTaskExecutor: TaskExecutor {
+  let eventLoop: any EventLoop
+
+  init(eventLoop: any EventLoop) {
+    self.eventLoop = eventLoop
+  }
+
+  func enqueue(_ job: consuming ExecutorJob) {
+    let job = UnownedJob(job)
+    let executor = asUnownedTaskExecutor()
+    eventLoop.execute { job.runSynchronously(on: executor) }
+  }
+}
