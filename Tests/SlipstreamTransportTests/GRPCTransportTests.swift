@@ -239,10 +239,8 @@ struct GRPCTransportTests {
   }
 
   @Test func connectionRefusedIsUnavailableNamingTheEndpoint() async throws {
-    // Bind and close a server to find a port nobody listens on.
-    let probe = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: .plaintext), services: [])
-    let port = try await probe.start()
-    await probe.shutdownGracefully()
+    let refusing = try RefusingPort()
+    let port = refusing.port
     let channel = try GRPCChannel(configuration: .init(endpoints: [Endpoint(host: "127.0.0.1", port: port)], security: .plaintext))
     let error = await expectRPCError {
       _ = try await RPCClient(transport: channel).unary(Test.echo, request: "", serializer: codec, deserializer: codec)
@@ -250,6 +248,7 @@ struct GRPCTransportTests {
     #expect(error?.code == .unavailable, "\(String(describing: error))")
     #expect(error?.message.contains("127.0.0.1:\(port)") == true)
     await channel.close()
+    withExtendedLifetime(refusing) {}
   }
 
   @Test func channelReconnectsAfterTheServerRestarts() async throws {
@@ -441,9 +440,8 @@ struct ClientFlowTests {
   }
 
   @Test func pickFirstSkipsAnEndpointThatRefusesConnections() async throws {
-    let probe = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: .plaintext), services: [])
-    let deadPort = try await probe.start()
-    await probe.shutdownGracefully()
+    let dead = try RefusingPort()
+    let deadPort = dead.port
     let live = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: .plaintext), services: [TransportTestService(name: "live")])
     let livePort = try await live.start()
     let channel = try GRPCChannel(configuration: .init(
@@ -455,15 +453,12 @@ struct ClientFlowTests {
     #expect(who == "live|anonymous")
     await channel.close()
     await live.shutdownGracefully()
+    withExtendedLifetime(dead) {}
   }
 
   @Test func noReachableEndpointNamesEveryOne() async throws {
-    let a = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: .plaintext), services: [])
-    let b = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: .plaintext), services: [])
-    let portA = try await a.start()
-    let portB = try await b.start()
-    await a.shutdownGracefully()
-    await b.shutdownGracefully()
+    let (a, b) = (try RefusingPort(), try RefusingPort())
+    let (portA, portB) = (a.port, b.port)
     let channel = try GRPCChannel(configuration: .init(
       endpoints: [Endpoint(host: "127.0.0.1", port: portA), Endpoint(host: "127.0.0.1", port: portB)],
       security: .plaintext
@@ -476,5 +471,6 @@ struct ClientFlowTests {
     #expect(error?.message.contains("127.0.0.1:\(portA)") == true)
     #expect(error?.message.contains("127.0.0.1:\(portB)") == true)
     await channel.close()
+    withExtendedLifetime((a, b)) {}
   }
 }

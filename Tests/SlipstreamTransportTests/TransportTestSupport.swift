@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOPosix
 import SlipstreamRPC
 @_exported import SlipstreamTestSupport
@@ -160,4 +163,35 @@ func expectRPCError(_ body: () async throws -> Void) async -> RPCError? {
   } catch {
     return RPCError(code: .unknown, message: "not an RPCError: \(error)")
   }
+}
+
+/// A loopback port that refuses connections for as long as this value lives: a socket bound
+/// to it without listening. Unlike a server started and stopped to free a port, no other test
+/// running meanwhile can take the port and answer in its place.
+final class RefusingPort {
+  let port: Int
+  private let descriptor: Int32
+
+  init() throws {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw RPCError(code: .internalError, message: "socket() failed: errno \(errno)") }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+        bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
+      }
+    }
+    guard bound else {
+      close(descriptor)
+      throw RPCError(code: .internalError, message: "bind() failed: errno \(errno)")
+    }
+    self.descriptor = descriptor
+    self.port = Int(UInt16(bigEndian: address.sin_port))
+  }
+
+  deinit { close(descriptor) }
 }
