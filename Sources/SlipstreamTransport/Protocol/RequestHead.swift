@@ -30,7 +30,7 @@ struct RequestHead: Sendable {
   /// Validates request headers.
   /// - Parameter fields: The HEADERS fields in order, pseudo-headers first.
   /// - Throws: ``Refusal`` saying how to answer.
-  init(fields: [(name: String, value: String)]) throws(Refusal) {
+  init(fields: some Collection<(name: String, value: String)>) throws(Refusal) {
     var method: String?
     var path: String?
     var contentType: String?
@@ -38,20 +38,23 @@ struct RequestHead: Sendable {
     var encoding: String?
     var accept: String?
     for field in fields {
-      switch field.name {
-      case ":method": method = field.value
-      case ":path": path = field.value
-      case "content-type": contentType = field.value
-      case "grpc-timeout": timeout = field.value
-      case "grpc-encoding": encoding = field.value
-      case "grpc-accept-encoding": accept = field.value
+      // By length first: this runs for every header of every call, and a switch over the
+      // names would compare each one with every name in turn.
+      let name = field.name
+      switch name.utf8.count {
+      case 5 where name == ":path": path = field.value
+      case 7 where name == ":method": method = field.value
+      case 12 where name == "content-type": contentType = field.value
+      case 12 where name == "grpc-timeout": timeout = field.value
+      case 13 where name == "grpc-encoding": encoding = field.value
+      case 20 where name == "grpc-accept-encoding": accept = field.value
       default: break
       }
     }
     guard method == "POST" else {
       throw .http(status: 405, message: "gRPC requires POST, got \(method ?? "no method").")
     }
-    guard let contentType, GRPCContentType.isGRPC(contentType) else {
+    guard let contentType, contentType == GRPCContentType.grpc || GRPCContentType.isGRPC(contentType) else {
       throw .http(status: 415, message: "Unsupported content-type '\(contentType ?? "")'; expected application/grpc.")
     }
     guard let path, path.first == "/" else {

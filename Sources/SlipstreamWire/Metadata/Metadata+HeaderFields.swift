@@ -10,11 +10,18 @@ extension Metadata {
   /// - Throws: `invalidMetadataKey` for a name outside `[0-9a-z_.-]`; `invalidBase64` for a bad
   ///   `-bin` value; `invalidMetadataValue` for a string value outside `0x20...0x7E`.
   public init(headerFields: some Sequence<(name: String, value: String)>) throws(WireError) {
+    try self.init(headerFields: Array(headerFields))
+  }
+
+  /// Builds metadata from received HTTP/2 header fields; see ``init(headerFields:)-(Sequence)``.
+  /// Concrete, so a caller in another module (the transport, for every call) runs code
+  /// specialized for an array instead of the generic version.
+  public init(headerFields: [(name: String, value: String)]) throws(WireError) {
     self.init()
     for (name, value) in headerFields {
       if name.utf8.first == UInt8(ascii: ":") { continue }
       let key = try Self.validateKey(name)
-      if Self.transportHeaderNames.contains(key) { continue }
+      if Self.isTransportHeader(key) { continue }
       if Self.isBinaryKey(key) {
         for part in value.split(separator: ",", omittingEmptySubsequences: false) {
           let bytes = try Base64.decode(part.trimmingSpaces())

@@ -15,6 +15,25 @@ extension Metadata {
     "transfer-encoding", "upgrade", "content-length",
   ]
 
+  /// Whether `key` (lower case) is one of ``transportHeaderNames``, without hashing it: this
+  /// runs for every header of every call.
+  public static func isTransportHeader(_ key: String) -> Bool {
+    switch key.utf8.count {
+    case 2: return key == "te"
+    case 4: return key == "host"
+    case 7: return key == "upgrade"
+    case 10: return key == "connection" || key == "keep-alive"
+    case 11: return key == "grpc-status"
+    case 12: return key == "content-type" || key == "grpc-timeout" || key == "grpc-message"
+    case 13: return key == "grpc-encoding"
+    case 14: return key == "content-length"
+    case 16: return key == "proxy-connection"
+    case 17: return key == "transfer-encoding"
+    case 20: return key == "grpc-accept-encoding"
+    default: return false
+    }
+  }
+
   /// Checks the syntax of a key and returns it lower-cased.
   ///
   /// - Parameter key: A candidate key.
@@ -50,7 +69,7 @@ extension Metadata {
       throw WireError(.reservedMetadataKey(key))
     }
     let normalized = try Self.validateKey(key)
-    if normalized.utf8.starts(with: "grpc-".utf8) || Self.transportHeaderNames.contains(normalized) {
+    if normalized.utf8.starts(with: "grpc-".utf8) || Self.isTransportHeader(normalized) {
       throw WireError(.reservedMetadataKey(key))
     }
   }
@@ -66,7 +85,8 @@ extension Metadata {
 
   /// Whether `key` (already lower case) names a binary header.
   static func isBinaryKey(_ key: String) -> Bool {
-    key.utf8.count > 4 && key.hasSuffix("-bin")
+    let utf8 = key.utf8
+    return utf8.count > 4 && utf8.suffix(4).elementsEqual("-bin".utf8)
   }
 
   static func validate(_ value: Value, forNormalizedKey key: String) throws(WireError) {

@@ -144,4 +144,22 @@ import Testing
       try Metadata(headerFields: [(name: "k", value: "line\nbreak")])
     }
   }
+
+  /// The length-first check agrees with the documented set, for every member and for
+  /// near misses of the same lengths.
+  @Test func transportHeaderCheckMatchesTheSet() {
+    for name in Metadata.transportHeaderNames { #expect(Metadata.isTransportHeader(name), "\(name)") }
+    for name in ["", "t", "tf", "hosts", "user-agent", "grpc-statuz", "content-typo", "grpc-timeouts", "x-bin", "authorization"] {
+      #expect(Metadata.isTransportHeader(name) == Metadata.transportHeaderNames.contains(name), "\(name)")
+    }
+  }
+
+  @Test func binaryKeysEndInDashBin() {
+    #expect(Metadata.isBinaryKey("x-trace-bin"))
+    #expect(Metadata.isBinaryKey("a-bin"))
+    #expect(!Metadata.isBinaryKey("-bin"))
+    #expect(!Metadata.isBinaryKey("x-trace-bim"))
+    #expect(!Metadata.isBinaryKey("bin"))
+  }
+
 }
