@@ -57,7 +57,7 @@ extension HTTP2ConnectionHandler {
   /// Resets a stream with RST_STREAM; `http2StreamClosed` follows with `errorCode`.
   /// Does nothing for a stream that is not open.
   public func resetStream(_ stream: HTTP2StreamID, errorCode: HTTP2ErrorCode) {
-    guard let session = self.session, !self.isClosed, self.streams[stream.rawValue] != nil else { return }
+    guard let session = self.session, !self.isClosed, self.streams.contains(stream.rawValue) else { return }
     session.submitReset(stream.rawValue, errorCode: errorCode.rawValue)
     self.markNeedsFlush()
   }

@@ -1,4 +1,7 @@
 import NIOCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Our per-stream state next to nghttp2's own: which streams the delegate knows, their outbound
 /// queues, unconsumed inbound bytes, and the header block being received. Pure: it decides, the
@@ -36,6 +39,13 @@ struct HTTP2StreamTable {
   let lowWatermark: Int
   private var records: [Int32: Record] = [:]
   private var headerBlock: [HTTP2HeaderField] = []
+  /// The fields of the last header blocks, by position: a field equal to the one received at
+  /// the same position before reuses its strings. Calls on one connection repeat their
+  /// headers (method, path, content type, authority, user agent), so most fields are decoded
+  /// once per connection instead of allocating two strings per field per call. At most
+  /// ``recentFieldLimit`` fields, each within the header list limit.
+  private var recentFields: [HTTP2HeaderField] = []
+  private static var recentFieldLimit: Int { 32 }
   private var headerListSize = 0
   private var headerBlockTooLarge = false
 
@@ -46,7 +56,13 @@ struct HTTP2StreamTable {
     self.lowWatermark = configuration.outboundBufferLowWatermark
   }
 
-  subscript(_ id: Int32) -> Record? { self.records[id] }
+  /// A stream's record, borrowed (no copy of its outbound queue).
+  subscript(_ id: Int32) -> Record? {
+    _read { yield self.records[id] }
+  }
+
+  /// Whether the table keeps stream `id`.
+  func contains(_ id: Int32) -> Bool { self.records.index(forKey: id) != nil }
 
   /// Ids of the streams the delegate knows, ascending.
   var announcedStreamIDs: [Int32] { self.records.filter { $0.value.announced }.keys.sorted() }
@@ -87,9 +103,28 @@ struct HTTP2StreamTable {
       self.headerBlock.removeAll(keepingCapacity: true)
       return
     }
-    self.headerBlock.append(
-      HTTP2HeaderField(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
-    )
+    let position = self.headerBlock.count
+    if position < self.recentFields.count {
+      let recent = self.recentFields[position]
+      if Self.bytes(of: recent.name, equal: name), Self.bytes(of: recent.value, equal: value) {
+        self.headerBlock.append(recent)
+        return
+      }
+    }
+    let field = HTTP2HeaderField(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+    if position < self.recentFields.count {
+      self.recentFields[position] = field
+    } else if position < Self.recentFieldLimit {
+      self.recentFields.append(field)
+    }
+    self.headerBlock.append(field)
+  }
+
+  private static func bytes(of string: String, equal bytes: UnsafeRawBufferPointer) -> Bool {
+    var string = string
+    return string.withUTF8 { utf8 in
+      utf8.count == bytes.count && (bytes.isEmpty || memcmp(utf8.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+    }
   }
 
   /// The block ended.
@@ -153,8 +188,10 @@ struct HTTP2StreamTable {
   /// Server: checks response headers may be sent now.
   /// - Throws: `.streamNotFound`, `.invalidState` (already sent).
   func checkCanSendHeaders(_ stream: HTTP2StreamID) throws(HTTP2Error) {
-    guard let record = self.records[stream.rawValue], record.announced else { throw .streamNotFound(stream) }
-    guard !record.headersSubmitted else {
+    guard let index = self.records.index(forKey: stream.rawValue), self.records.values[index].announced else {
+      throw .streamNotFound(stream)
+    }
+    guard !self.records.values[index].headersSubmitted else {
       throw HTTP2Error(code: .invalidState, message: "response headers were already sent; use sendTrailers for trailing headers", stream: stream)
     }
   }

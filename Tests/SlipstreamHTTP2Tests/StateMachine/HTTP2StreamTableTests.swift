@@ -46,6 +46,26 @@ struct HTTP2StreamTableTests {
     #expect(table.announcedStreamIDs == [1])
   }
 
+  /// Fields repeated at the same position reuse the strings decoded before; whatever differs
+  /// (value, name, length, an empty value, a longer or shorter block) is decoded anew.
+  @Test("repeated header blocks decode to exactly the fields received")
+  func repeatedBlocks() {
+    var table = Self.table(maxHeaderListSize: 8192)
+    let blocks: [[(String, String)]] = [
+      [(":method", "POST"), (":path", "/bench.Quotes/GetQuote"), ("content-type", "application/grpc")],
+      [(":method", "POST"), (":path", "/bench.Quotes/GetQuote"), ("content-type", "application/grpc")],
+      [(":method", "POST"), (":path", "/bench.Quotes/GetQuotes"), ("content-type", "application/grpc+proto")],
+      [(":method", "GET"), (":path", ""), ("content-typ", "application/grpc+proto"), ("x", "1")],
+      [(":method", "POST")],
+      [(":method", "POST"), (":path", "/bench.Quotes/GetQuote"), ("content-type", "application/grpc"), ("x", "2")],
+    ]
+    for (index, block) in blocks.enumerated() {
+      let id = Int32(2 * index + 1)
+      let expected = block.map { HTTP2HeaderField(name: $0.0, value: $0.1) }
+      #expect(Self.receive(&table, id, fields: block) == .opened(expected, newlyAnnounced: true), "block \(index)")
+    }
+  }
+
   @Test("client: response headers of a started stream open it without announcing it again")
   func clientBlocks() {
     var table = Self.table(.client)
