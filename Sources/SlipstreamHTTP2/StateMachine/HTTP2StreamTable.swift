@@ -64,6 +64,19 @@ struct HTTP2StreamTable {
   /// Whether the table keeps stream `id`.
   func contains(_ id: Int32) -> Bool { self.records.index(forKey: id) != nil }
 
+  /// Runs `body` on stream `id`'s record in place, or returns nil for an unknown stream.
+  ///
+  /// Every access to a record goes through here (or `_modify`): reading a field through
+  /// `records.values[index]` copies the whole record, retaining its outbound queue's storage
+  /// and then releasing it, several times per call.
+  private mutating func withRecord<Result, Failure: Error>(
+    _ id: Int32,
+    _ body: (inout Record) throws(Failure) -> Result
+  ) throws(Failure) -> Result? {
+    guard let index = self.records.index(forKey: id) else { return nil }
+    return try body(&self.records.values[index])
+  }
+
   /// Ids of the streams the delegate knows, ascending.
   var announcedStreamIDs: [Int32] { self.records.filter { $0.value.announced }.keys.sorted() }
 
@@ -135,32 +148,36 @@ struct HTTP2StreamTable {
     }
     let headers = self.headerBlock
     self.headerBlock.removeAll(keepingCapacity: true)
-    guard let index = self.records.index(forKey: id) else { return .ignore }
-    if self.records.values[index].headersDelivered {
-      return .headers(headers)
+    let result = self.withRecord(id) { (record: inout Record) -> InboundHeaders in
+      if record.headersDelivered { return .headers(headers) }
+      record.headersDelivered = true
+      let newlyAnnounced = !record.announced
+      record.announced = true
+      return .opened(headers, newlyAnnounced: newlyAnnounced)
     }
-    self.records.values[index].headersDelivered = true
-    let newlyAnnounced = !self.records.values[index].announced
-    self.records.values[index].announced = true
-    return .opened(headers, newlyAnnounced: newlyAnnounced)
+    return result ?? .ignore
   }
 
   /// DATA arrived.
   /// - Returns: true to deliver it (and count it as unconsumed); false for a stream the delegate
   ///   does not know, whose bytes go straight back to the windows.
   mutating func dataReceived(_ id: Int32, count: Int) -> Bool {
-    guard let index = self.records.index(forKey: id), self.records.values[index].announced else { return false }
-    self.records.values[index].unconsumed += count
-    return true
+    self.withRecord(id) { (record: inout Record) -> Bool in
+      guard record.announced else { return false }
+      record.unconsumed += count
+      return true
+    } ?? false
   }
 
   /// The application consumed bytes.
   /// - Returns: how many to give back to nghttp2 (at most what is unconsumed; 0 for a closed stream).
   mutating func consume(_ id: Int32, count: Int) -> Int {
-    guard count > 0, let index = self.records.index(forKey: id) else { return 0 }
-    let granted = min(count, self.records.values[index].unconsumed)
-    self.records.values[index].unconsumed -= granted
-    return granted
+    guard count > 0 else { return 0 }
+    return self.withRecord(id) { (record: inout Record) -> Int in
+      let granted = min(count, record.unconsumed)
+      record.unconsumed -= granted
+      return granted
+    } ?? 0
   }
 
   /// nghttp2 closed the stream.
@@ -187,20 +204,20 @@ struct HTTP2StreamTable {
 
   /// Server: checks response headers may be sent now.
   /// - Throws: `.streamNotFound`, `.invalidState` (already sent).
-  func checkCanSendHeaders(_ stream: HTTP2StreamID) throws(HTTP2Error) {
-    guard let index = self.records.index(forKey: stream.rawValue), self.records.values[index].announced else {
-      throw .streamNotFound(stream)
-    }
-    guard !self.records.values[index].headersSubmitted else {
+  mutating func checkCanSendHeaders(_ stream: HTTP2StreamID) throws(HTTP2Error) {
+    let state = self.withRecord(stream.rawValue) { (record: inout Record) in (record.announced, record.headersSubmitted) }
+    guard let (announced, submitted) = state, announced else { throw .streamNotFound(stream) }
+    guard !submitted else {
       throw HTTP2Error(code: .invalidState, message: "response headers were already sent; use sendTrailers for trailing headers", stream: stream)
     }
   }
 
   /// Server: response headers were submitted.
   mutating func headersSubmitted(_ id: Int32, endStream: Bool) {
-    guard let index = self.records.index(forKey: id) else { return }
-    self.records.values[index].headersSubmitted = true
-    if endStream { self.records.values[index].outbound.finish(.endStream) }
+    self.withRecord(id) { (record: inout Record) in
+      record.headersSubmitted = true
+      if endStream { record.outbound.finish(.endStream) }
+    }
   }
 
   /// Queues bytes and/or the end of a stream, mutating the record in place (a copy would share
@@ -212,49 +229,53 @@ struct HTTP2StreamTable {
     data: ByteBuffer?,
     end: HTTP2StreamOutboundQueue.End?
   ) throws(HTTP2Error) -> (change: Bool?, resume: Bool, buffered: Int) {
-    guard let index = self.records.index(forKey: stream.rawValue) else { throw .streamNotFound(stream) }
-    guard self.records.values[index].headersSubmitted else {
-      throw HTTP2Error(code: .invalidState, message: "send the response headers (sendHeaders) before data or trailers", stream: stream)
+    let result = try self.withRecord(stream.rawValue) { (record: inout Record) throws(HTTP2Error) -> (change: Bool?, resume: Bool, buffered: Int) in
+      guard record.headersSubmitted else {
+        throw HTTP2Error(code: .invalidState, message: "send the response headers (sendHeaders) before data or trailers", stream: stream)
+      }
+      guard !record.outbound.isEnded else {
+        throw HTTP2Error(code: .invalidState, message: "our side of the stream has already ended", stream: stream)
+      }
+      var change: Bool?
+      if let data {
+        change = record.outbound.append(data)
+      }
+      if let end {
+        record.outbound.finish(end)
+      }
+      let resume = record.isDeferred
+      record.isDeferred = false
+      return (change, resume, record.outbound.bufferedBytes)
     }
-    guard !self.records.values[index].outbound.isEnded else {
-      throw HTTP2Error(code: .invalidState, message: "our side of the stream has already ended", stream: stream)
-    }
-    var change: Bool?
-    if let data {
-      change = self.records.values[index].outbound.append(data)
-    }
-    if let end {
-      self.records.values[index].outbound.finish(end)
-    }
-    let resume = self.records.values[index].isDeferred
-    self.records.values[index].isDeferred = false
-    return (change, resume, self.records.values[index].outbound.bufferedBytes)
+    guard let result else { throw .streamNotFound(stream) }
+    return result
   }
 
   /// nghttp2 asks how much of the stream it may frame now; parks the stream when empty.
   mutating func pull(_ id: Int32, maxLength: Int) -> HTTP2StreamOutboundQueue.Pull {
-    guard let index = self.records.index(forKey: id) else { return .data(length: 0, isLast: true) }
-    let pull = self.records.values[index].outbound.pull(maxLength: maxLength)
-    if pull == .deferred {
-      self.records.values[index].isDeferred = true
-    }
-    return pull
+    self.withRecord(id) { (record: inout Record) -> HTTP2StreamOutboundQueue.Pull in
+      let pull = record.outbound.pull(maxLength: maxLength)
+      if pull == .deferred { record.isDeferred = true }
+      return pull
+    } ?? .data(length: 0, isLast: true)
   }
 
   /// Moves `length` queued bytes into `output`.
   /// - Returns: nil if the stream lacks them; otherwise the writability change, if any.
   mutating func take(_ id: Int32, length: Int, into output: inout ByteBuffer) -> Bool?? {
-    guard let index = self.records.index(forKey: id), self.records.values[index].outbound.bufferedBytes >= length else {
-      return nil
+    let taken = self.withRecord(id) { (record: inout Record) -> Bool?? in
+      guard record.outbound.bufferedBytes >= length else { return nil }
+      return .some(record.outbound.take(length, into: &output))
     }
-    return .some(self.records.values[index].outbound.take(length, into: &output))
+    return taken ?? nil
   }
 
   /// The trailers the stream ends with, once its queue drained.
-  func trailers(_ id: Int32) -> [HTTP2HeaderField]? {
-    if case .trailers(let headers) = self.records[id]?.outbound.end {
-      return headers
+  mutating func trailers(_ id: Int32) -> [HTTP2HeaderField]? {
+    let trailers = self.withRecord(id) { (record: inout Record) -> [HTTP2HeaderField]? in
+      if case .trailers(let headers) = record.outbound.end { return headers }
+      return nil
     }
-    return nil
+    return trailers ?? nil
   }
 }
