@@ -311,8 +311,19 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     return wanted != .identity && head.acceptedEncodings.contains(wanted) ? wanted : .identity
   }
 
+  /// The response headers of a call without metadata or compression: the same for every such
+  /// call, built once.
+  private static let plainResponseHeaders = [
+    HTTP2HeaderField(name: ":status", value: "200"),
+    HTTP2HeaderField(name: "content-type", value: GRPCContentType.grpc),
+    HTTP2HeaderField(name: "grpc-accept-encoding", value: "identity,gzip"),
+  ]
+  /// The trailers of a successful call without trailing metadata, built once.
+  private static let okStatusFields = [HTTP2HeaderField(name: GRPCStatusHeaders.statusName, value: "0")]
+
   private func responseHeaders(_ metadata: Metadata, state: ServerStreamState) -> [HTTP2HeaderField] {
     state.headersSent = true
+    if metadata.isEmpty && state.framer.compression == .identity { return Self.plainResponseHeaders }
     var fields = [
       HTTP2HeaderField(name: ":status", value: "200"),
       HTTP2HeaderField(name: "content-type", value: GRPCContentType.grpc),
@@ -326,6 +337,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   }
 
   private func statusFields(_ status: Status, trailers: Metadata) -> [HTTP2HeaderField] {
+    if status.code == .ok && status.message.isEmpty && trailers.isEmpty { return Self.okStatusFields }
     var fields = GRPCStatusHeaders.fields(for: status).map { HTTP2HeaderField(name: $0.name, value: $0.value) }
     for field in trailers.headerFields() { fields.append(HTTP2HeaderField(name: field.name, value: field.value)) }
     return fields
