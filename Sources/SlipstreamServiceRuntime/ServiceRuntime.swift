@@ -169,7 +169,10 @@ public final class ServiceRuntime: Sendable {
     serverConfiguration: (inout GRPCServerConfiguration) -> Void = { _ in }
   ) async throws -> RunningService {
     let settings = configuration.server
-    var grpcConfiguration = GRPCServerConfiguration(host: settings.host, port: settings.port, security: serverSecurity)
+    var grpcConfiguration = GRPCServerConfiguration(
+      host: settings.host, port: settings.port, security: serverSecurity,
+      handlerExecution: settings.handlers == .eventLoop ? .eventLoop : .concurrentPool
+    )
     // Connections that end badly (abusive or broken peers, failed handshakes) get a log line.
     grpcConfiguration.logger = makeLogger(label: "slipstream.transport")
     serverConfiguration(&grpcConfiguration)

@@ -82,6 +82,15 @@ public struct CoreFlags: ParsableArguments, Sendable {
   )
   public var stateDir: String?
 
+  @Option(
+    name: .customLong("handlers"),
+    help: ArgumentHelp(
+      "Where calls' handlers run: 'pool' (Swift's thread pool) or 'event-loop' (the connection's own thread: no thread switch per call, for handlers that mostly await) (server.handlers, SERVER__HANDLERS). Default: pool.",
+      valueName: "pool|event-loop"
+    )
+  )
+  public var handlers: String?
+
   public init() {}
 
   /// Text for a service command's `discussion`: the layers, the environment convention and
@@ -94,7 +103,7 @@ public struct CoreFlags: ParsableArguments, Sendable {
       {"server": {"host": "127.0.0.1", "port": 50051, "plaintext": false,
                   "tls": {"cert": "cert.pem", "key": "key.pem", "ca": "ca.pem"},
                   "metrics_port": 9464, "log_format": "text", "log_level": "info",
-                  "state_dir": ".slipstream"},
+                  "state_dir": ".slipstream", "handlers": "pool"},
        "<section>": {...the service's own settings...}}
 
     Environment: any key path upper-cased and joined by '__', e.g. SERVER__PORT=6000, \
@@ -119,6 +128,7 @@ public struct CoreFlags: ParsableArguments, Sendable {
     ConfigurationPath("server.log_format"): "--log-format",
     ConfigurationPath("server.log_level"): "--log-level",
     ConfigurationPath("server.state_dir"): "--state-dir",
+    ConfigurationPath("server.handlers"): "--handlers",
   ]
 
   static func flagName(for path: ConfigurationPath) -> String? { flagNames[path] }
@@ -135,6 +145,7 @@ public struct CoreFlags: ParsableArguments, Sendable {
       ("server.log_format", logFormat.map(ConfigurationValue.string)),
       ("server.log_level", logLevel.map(ConfigurationValue.string)),
       ("server.state_dir", stateDir.map(ConfigurationValue.string)),
+      ("server.handlers", handlers.map(ConfigurationValue.string)),
     ]
     // A number on the command line is a port; anything else ("off", typos) is checked later.
     values.append(("server.metrics_port", metricsPort.map { Int($0).map(ConfigurationValue.integer) ?? .string($0) }))

@@ -25,6 +25,8 @@ extension ServerSettings {
     guard !stateDirectory.isEmpty else {
       throw tree.error(at: ConfigurationPath("server.state_dir"), "the state directory is empty")
     }
+    let handlers = try reader.choice("server.handlers", what: "handler placement", HandlerPlacement.allCases.map(\.rawValue))
+      .map { HandlerPlacement(rawValue: $0)! } ?? .pool
     let transport = try reader.transport()
     self.init(
       host: host,
@@ -33,7 +35,8 @@ extension ServerSettings {
       metricsPort: metricsPort,
       logFormat: logFormat,
       logLevel: logLevel,
-      stateDirectory: stateDirectory
+      stateDirectory: stateDirectory,
+      handlers: handlers
     )
   }
 }

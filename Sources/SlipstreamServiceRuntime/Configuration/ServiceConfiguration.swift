@@ -77,7 +77,7 @@ public struct ServiceConfiguration: Sendable {
   }
 
   /// The keys the `server` section knows; anything else is a typo.
-  static let serverKeys = ["host", "port", "plaintext", "tls", "metrics_port", "log_format", "log_level", "state_dir"]
+  static let serverKeys = ["host", "port", "plaintext", "tls", "metrics_port", "log_format", "log_level", "state_dir", "handlers"]
   static let tlsKeys = ["cert", "key", "ca"]
 
   /// Rejects unknown keys under `server` (and `server.tls`), listing the known ones.

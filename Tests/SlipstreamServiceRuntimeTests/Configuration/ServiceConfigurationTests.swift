@@ -41,7 +41,8 @@ struct ServiceConfigurationTests {
   @Test func fileIsReadFromTheConventionalPlace() throws {
     let fixture = try ConfigurationFixture(file: """
       {"server": {"host": "0.0.0.0", "port": 6000, "plaintext": true, "metrics_port": 0,
-                  "log_format": "json", "log_level": "debug", "state_dir": "/var/lib/x"}}
+                  "log_format": "json", "log_level": "debug", "state_dir": "/var/lib/x",
+                  "handlers": "event-loop"}}
       """)
     let configuration = try fixture.load()
     #expect(configuration.configFile == fileName)
@@ -54,7 +55,8 @@ struct ServiceConfigurationTests {
           metricsPort: .port(0),
           logFormat: .json,
           logLevel: .debug,
-          stateDirectory: "/var/lib/x"
+          stateDirectory: "/var/lib/x",
+          handlers: .eventLoop
         )
     )
   }
@@ -85,6 +87,7 @@ struct ServiceConfigurationTests {
     let configuration = try fixture.load([
       "--host", "::1", "--port", "7000", "--tls-cert", fixture.cert, "--tls-key", fixture.key, "--tls-ca", fixture.ca,
       "--metrics-port", "off", "--log-format", "json", "--log-level", "trace", "--state-dir", "/tmp/state",
+      "--handlers", "event-loop",
     ])
     #expect(
       configuration.server
@@ -95,7 +98,8 @@ struct ServiceConfigurationTests {
           metricsPort: .disabled,
           logFormat: .json,
           logLevel: .trace,
-          stateDirectory: "/tmp/state"
+          stateDirectory: "/tmp/state",
+          handlers: .eventLoop
         )
     )
   }
@@ -153,6 +157,11 @@ struct ServiceConfigurationTests {
       expected: "environment SERVER__METRICS_PORT: metrics port 65536 is out of range 0…65535"
     ),
     Case(arguments: ["--log-format", "xml"], expected: #"--log-format: unknown log format "xml" (expected json or text)"#),
+    Case(arguments: ["--handlers", "threads"], expected: #"--handlers: unknown handler placement "threads" (expected pool or event-loop)"#),
+    Case(
+      file: #"{"server": {"handlers": "loop"}}"#,
+      expected: #"config \#(fileName): server.handlers: unknown handler placement "loop" (expected pool or event-loop)"#
+    ),
     Case(
       file: #"{"server": {"log_level": "loud"}}"#,
       expected: #"config \#(fileName): server.log_level: unknown log level "loud" (expected trace, debug, info, notice, warning, error, or critical)"#
@@ -168,7 +177,7 @@ struct ServiceConfigurationTests {
     Case(file: #"{"server": {"tls": "on"}}"#, expected: #"config \#(fileName): server.tls: expected an object, found "on""#),
     Case(
       file: #"{"server": {"prot": 1}}"#,
-      expected: "config \(fileName): server.prot: unknown key server.prot (known keys: server.host, server.port, server.plaintext, server.tls, server.metrics_port, server.log_format, server.log_level, server.state_dir)"
+      expected: "config \(fileName): server.prot: unknown key server.prot (known keys: server.host, server.port, server.plaintext, server.tls, server.metrics_port, server.log_format, server.log_level, server.state_dir, server.handlers)"
     ),
     Case(
       file: #"{"server": {"tls": {"certificate": "x"}}}"#,
@@ -176,7 +185,7 @@ struct ServiceConfigurationTests {
     ),
     Case(
       environment: ["SERVER__PROT": "1"],
-      expected: "environment SERVER__PROT: unknown key server.prot (known keys: server.host, server.port, server.plaintext, server.tls, server.metrics_port, server.log_format, server.log_level, server.state_dir)"
+      expected: "environment SERVER__PROT: unknown key server.prot (known keys: server.host, server.port, server.plaintext, server.tls, server.metrics_port, server.log_format, server.log_level, server.state_dir, server.handlers)"
     ),
     Case(
       environment: ["SERVER__TLS__CERTS": "x"],

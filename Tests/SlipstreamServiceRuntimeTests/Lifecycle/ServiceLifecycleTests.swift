@@ -92,6 +92,15 @@ struct ServiceLifecycleTests {
     try await running.shutdown()
   }
 
+  /// `--handlers` reaches the server, which then serves with handlers in that place.
+  @Test(arguments: [(["--handlers", "event-loop"], HandlerExecution.eventLoop), ([], .concurrentPool)])
+  func handlerPlacementReachesTheServer(_ flags: [String], _ expected: HandlerExecution) async throws {
+    let running = try await runtime(flags).start(services: [RuntimeTestService()])
+    #expect(running.server.configuration.handlerExecution == expected)
+    #expect(try await check(running.port) == .serving)
+    try await running.shutdown()
+  }
+
   @Test func metricsOffMeansNoEndpoint() async throws {
     let running = try await runtime(["--metrics-port", "off"]).start(services: [])
     #expect(running.metricsPort == nil)
