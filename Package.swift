@@ -275,7 +275,10 @@ let package = Package(
     // commit, on SQLite and PostgreSQL; a program that prints figures (not a test).
     .executableTarget(
       name: "ledger-bench",
-      dependencies: ["SlipstreamLedger", "SlipstreamDomain"],
+      dependencies: [
+        "SlipstreamLedger", "SlipstreamDomain", "SlipstreamAPI", "SlipstreamRPC", "SlipstreamTransport", "SlipstreamTLS",
+        "SlipstreamWire", "SlipstreamHTTP2",
+      ],
       path: "Benchmarks/LedgerBench",
       swiftSettings: swiftSettings
     ),
