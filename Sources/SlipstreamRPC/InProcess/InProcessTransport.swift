@@ -74,7 +74,7 @@ private struct InProcessResponder: ServerCallResponder {
   let responses: RPCStreamBuffer<ClientResponsePart>
   let finished = OnceFlag()
 
-  func write(_ payload: [UInt8], headers: Metadata?) async throws {
+  nonisolated(nonsending) func write(_ payload: [UInt8], headers: Metadata?) async throws {
     do {
       if let headers { try await responses.send(.headers(headers)) }
       try await responses.send(.message(payload), cost: payload.count)

@@ -128,7 +128,7 @@ final class ServerCallIO: Sendable {
     }
   }
 
-  private func mappingErrors(_ body: () async throws -> Void) async throws {
+  private nonisolated(nonsending) func mappingErrors(_ body: nonisolated(nonsending) () async throws -> Void) async throws {
     do {
       try await body()
     } catch let error as RPCError {

@@ -11,7 +11,10 @@ public protocol ServerCallResponder: Sendable {
   ///   - payload: The message payload (the transport frames and maybe compresses it).
   ///   - headers: Initial metadata to send first, when they have not gone out yet.
   /// - Throws: an error when the stream is gone (client cancelled, connection lost).
-  func write(_ payload: [UInt8], headers: Metadata?) async throws
+  ///
+  /// `nonisolated(nonsending)`: it runs on the caller's executor, so writing a message takes
+  /// no executor hop.
+  nonisolated(nonsending) func write(_ payload: [UInt8], headers: Metadata?) async throws
 
   /// Sends the initial metadata now, before any message (a stream that may stay quiet for a
   /// while tells its client it is established).

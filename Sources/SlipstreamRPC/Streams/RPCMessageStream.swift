@@ -34,7 +34,10 @@ public struct RPCMessageStream<Message: Sendable>: AsyncSequence, Sendable {
 /// Writes typed messages: a server's responses, or a client's requests. Each write suspends
 /// while the peer is not reading (flow control), so a slow reader never grows memory.
 public struct RPCWriter<Message: Sendable>: Sendable {
-  private let sink: @Sendable (Message) async throws -> Void
+  /// Runs on the writer's caller's executor (`nonisolated(nonsending)`), as do ``write(_:)``
+  /// and the responder's `write`: a message crosses no executor hop between the handler and
+  /// the transport's queue (each hop costs a task switch and a lock in the runtime).
+  private let sink: nonisolated(nonsending) @Sendable (Message) async throws -> Void
   private let headerSink: (@Sendable () async throws -> Void)?
   private let sourceSink: (@Sendable (any ResponseSource) async throws -> Void)?
 
@@ -44,7 +47,7 @@ public struct RPCWriter<Message: Sendable>: Sendable {
   ///   - sendFromSource: Hands a ``ResponseSource`` to the transport (a server's response
   ///     writer); nil makes ``send(from:)`` refuse.
   public init(
-    _ sink: @escaping @Sendable (Message) async throws -> Void,
+    _ sink: nonisolated(nonsending) @escaping @Sendable (Message) async throws -> Void,
     sendHeaders: (@Sendable () async throws -> Void)? = nil,
     sendFromSource: (@Sendable (any ResponseSource) async throws -> Void)? = nil
   ) {
@@ -62,7 +65,7 @@ public struct RPCWriter<Message: Sendable>: Sendable {
 
   /// Sends one message.
   /// - Throws: ``RPCError`` when the call is over (cancelled, failed or finished).
-  public func write(_ message: Message) async throws {
+  public nonisolated(nonsending) func write(_ message: Message) async throws {
     try await sink(message)
   }
 

@@ -171,7 +171,7 @@ public final class RPCStreamBuffer<Element: Sendable>: Sendable {
   /// - Throws: the error passed to ``finish(throwing:)``, or `CancellationError` when the
   ///   consuming task is cancelled while waiting.
   @_specialize(exported: true, where Element == [UInt8])
-  public func next() async throws -> Element? {
+  public nonisolated(nonsending) func next() async throws -> Element? {
     let step: Step = state.withLock { state in
       if !state.isEmpty {
         let (element, demand, producer) = self.take(&state)

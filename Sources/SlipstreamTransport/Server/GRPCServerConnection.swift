@@ -380,7 +380,7 @@ struct StreamResponder: ServerCallResponder {
   let connection: NIOLoopBound<GRPCServerConnection>
   let eventLoop: any EventLoop
 
-  func write(_ payload: [UInt8], headers: Metadata?) async throws {
+  nonisolated(nonsending) func write(_ payload: [UInt8], headers: Metadata?) async throws {
     let (scheduleDrain, mustWait) = try responses.enqueue(.message(payload, headers: headers), cost: payload.count)
     if scheduleDrain { scheduleDrainOnLoop() }
     if mustWait { try await responses.waitForRoom() }
