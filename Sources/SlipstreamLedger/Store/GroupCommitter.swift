@@ -174,6 +174,24 @@ package final class GroupCommitter<Pipeline: GroupCommitPipeline>: Sendable {
         }
       }
 
+      // A lone write with nothing else queued is committed right here: the drain would only
+      // wait for it, and a separate commit task would cost a lone writer one more task
+      // switch per write. Under load the open batch holds more, and commits pipeline.
+      if openWaiters.count == 1, inFlight == nil, state.withLock({ $0.queue.isEmpty }) {
+        for (waiter, result) in zip(answered.waiters, answered.results) {
+          waiter.continuation.resume(returning: result)
+        }
+        answered = ([], [])
+        pipeline.seal(&open)
+        state.withLock { $0.openCount = 0 }
+        let waiter = openWaiters[0]
+        let results = await commitOrSplit(open, requests: [waiter.request])
+        waiter.continuation.resume(returning: results[0])
+        open = pipeline.openBatch()
+        openWaiters = []
+        continue
+      }
+
       if openWaiters.isEmpty {
         let drained = state.withLock { state -> [CheckedContinuation<Void, Never>]? in
           guard state.queue.isEmpty else { return nil }

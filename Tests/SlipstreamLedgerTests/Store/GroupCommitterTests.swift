@@ -20,41 +20,45 @@ struct GroupCommitterTests {
   }
 
   /// The pipeline prepares the next batch while one commits: writes that arrive during a
-  /// commit are added to the open batch before that commit returns.
+  /// commit are added to the open batch before that commit returns. (A lone write commits
+  /// in the drain itself, so the pipelined batch here is the second, of two writes.)
   @Test func theNextBatchIsPreparedWhileOneCommits() async throws {
-    let (started, startedContinuation) = AsyncStream<Void>.makeStream()
+    let (started, startedContinuation) = AsyncStream<[Int]>.makeStream()
     let (gate, gateContinuation) = AsyncStream<Void>.makeStream()
     let (added, addedContinuation) = AsyncStream<Int>.makeStream()
     let batches = Mutex<[[Int]]>([])
     let pipeline = ReportingPipeline(added: addedContinuation) { batch in
       batches.withLock { $0.append(batch) }
-      if batch == [0] {
-        startedContinuation.yield()
+      if batch.count < 3 {
+        startedContinuation.yield(batch)
         for await _ in gate { break }
       }
       return batch.map { .success($0 + 100) }
     }
     let committer = GroupCommitter(maximumBatchSize: 8, pipeline: pipeline)
+    var addedValues = added.makeAsyncIterator()
+    var startedBatches = started.makeAsyncIterator()
     try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+      // [0] commits alone (held at the gate); 1 and 2 queue meanwhile.
       group.addTask { (0, try await committer.submit(0)) }
-      for await _ in started { break }
-      for value in 1...3 {
-        group.addTask { (value, try await committer.submit(value)) }
-      }
-      // Adds of 0, then 1...3 while batch [0] is still held at the gate.
+      #expect(await startedBatches.next() == [0])
+      for value in 1...2 { group.addTask { (value, try await committer.submit(value)) } }
+      while committer.queuedCount < 2 { await Task.yield() }
+      gateContinuation.yield()
+      // [1, 2] commits as a pipelined batch (held at the gate); 3...5 arrive meanwhile.
+      #expect(await startedBatches.next()?.sorted() == [1, 2])
+      for value in 3...5 { group.addTask { (value, try await committer.submit(value)) } }
       var seen: [Int] = []
-      for await value in added {
-        seen.append(value)
-        if seen.count == 4 { break }
-      }
-      #expect(seen.sorted() == [0, 1, 2, 3])
-      #expect(batches.withLock { $0 } == [[0]])
+      while seen.count < 6, let value = await addedValues.next() { seen.append(value) }
+      // Adds of 3...5 happened while [1, 2] was still held at the gate.
+      #expect(seen.sorted() == [0, 1, 2, 3, 4, 5])
+      #expect(batches.withLock { $0.count } == 2)
       gateContinuation.yield()
       var results: [Int: Int] = [:]
       for try await (value, response) in group { results[value] = response }
-      #expect(results == [0: 100, 1: 101, 2: 102, 3: 103])
+      #expect(results == Dictionary(uniqueKeysWithValues: (0...5).map { ($0, $0 + 100) }))
     }
-    #expect(batches.withLock { $0.map { $0.sorted() } } == [[0], [1, 2, 3]])
+    #expect(batches.withLock { $0.map { $0.sorted() } } == [[0], [1, 2], [3, 4, 5]])
   }
 
   /// Writes that arrive while a batch commits are committed together in the next batch, in
