@@ -30,7 +30,7 @@ struct RequestHead: Sendable {
   /// Validates request headers.
   /// - Parameter fields: The HEADERS fields in order, pseudo-headers first.
   /// - Throws: ``Refusal`` saying how to answer.
-  init(fields: some Collection<(name: String, value: String)>) throws(Refusal) {
+  init(fields: [(name: String, value: String)]) throws(Refusal) {
     var method: String?
     var path: String?
     var contentType: String?

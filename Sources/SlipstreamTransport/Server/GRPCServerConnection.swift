@@ -319,16 +319,13 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     HTTP2HeaderField(name: "grpc-accept-encoding", value: "identity,gzip"),
   ]
   /// The trailers of a successful call without trailing metadata, built once.
-  private static let okStatusFields = [HTTP2HeaderField(name: GRPCStatusHeaders.statusName, value: "0")]
+  private static let okStatusFields = GRPCStatusHeaders.fields(for: Status(code: .ok, message: ""))
+    .map { HTTP2HeaderField(name: $0.name, value: $0.value) }
 
   private func responseHeaders(_ metadata: Metadata, state: ServerStreamState) -> [HTTP2HeaderField] {
     state.headersSent = true
     if metadata.isEmpty && state.framer.compression == .identity { return Self.plainResponseHeaders }
-    var fields = [
-      HTTP2HeaderField(name: ":status", value: "200"),
-      HTTP2HeaderField(name: "content-type", value: GRPCContentType.grpc),
-      HTTP2HeaderField(name: "grpc-accept-encoding", value: "identity,gzip"),
-    ]
+    var fields = Self.plainResponseHeaders
     if state.framer.compression != .identity {
       fields.append(HTTP2HeaderField(name: "grpc-encoding", value: state.framer.compression.rawValue))
     }
