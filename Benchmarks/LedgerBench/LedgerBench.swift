@@ -125,18 +125,7 @@ func record(_ trade: LedgerTrade, recorder: Int, in target: RecordTarget) async 
     }
   case .service(let clients, let metadata):
     var request = Slipstream_Ledger_V1_RecordTradeRequest()
-    request.trade.tradeID = trade.tradeID
-    request.trade.owner.userID = trade.userID
-    request.trade.broker = trade.broker
-    request.trade.brokerExecutionID = trade.brokerExecutionID
-    request.trade.symbol.ticker = trade.symbol.value
-    request.trade.symbol.assetClass = .equity
-    request.trade.side = trade.side == .buy ? .buy : .sell
-    request.trade.quantity.value = trade.quantity.value.description
-    request.trade.price.value = trade.price.value.description
-    request.trade.fees.value = trade.fees.description
-    request.trade.currency = trade.currency.code
-    request.trade.executedAtNs = trade.executedAt.nanosecondsSinceEpoch
+    request.trade = Slipstream_Ledger_V1_Trade(trade)
     _ = try await clients[recorder % clients.count].recordTrade(request, metadata: metadata)
   }
 }

@@ -7,28 +7,13 @@ extension LedgerBatchRows {
   /// - Throws: GRDB's `DatabaseError` (the caller's transaction rolls back).
   func insert(into db: Database) throws {
     var scratch = SQLiteRowScratch()
-    for (table, rows) in tables {
-      let statement = try SQLiteRowInsert(db, table: table.name, columns: table.columns.map(\.name))
+    func insert(_ rows: [[String]], into table: LedgerTable, onConflict: String = "") throws {
+      guard !rows.isEmpty else { return }
+      let statement = try SQLiteRowInsert(db, table: table.name, columns: table.columns.map(\.name), onConflict: onConflict)
       for row in rows { try statement.insert(row, scratch: &scratch) }
     }
-    if !auditEntries.isEmpty {
-      let statement = try SQLiteRowInsert(
-        db, table: "audit_log", columns: ["tenant_id", "seq", "kind", "record_id", "prev_hash", "hash"]
-      )
-      for (tenantID, entry) in auditEntries {
-        try statement.insert(
-          [tenantID, String(entry.sequence), entry.kind, entry.recordID, entry.previousHash, entry.hash], scratch: &scratch
-        )
-      }
-    }
-    if !changedHeads.isEmpty {
-      let statement = try SQLiteRowInsert(
-        db, table: "audit_heads", columns: ["tenant_id", "seq", "hash"],
-        onConflict: "ON CONFLICT (tenant_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
-      )
-      for (tenantID, head) in changedHeads.sorted(by: { $0.key < $1.key }) {
-        try statement.insert([tenantID, String(head.sequence), head.hash], scratch: &scratch)
-      }
-    }
+    for (table, rows) in tables { try insert(rows, into: table) }
+    try insert(auditRows, into: LedgerSchema.auditLog)
+    try insert(headRows, into: LedgerSchema.auditHeads, onConflict: LedgerSchema.auditHeadsUpsert)
   }
 }

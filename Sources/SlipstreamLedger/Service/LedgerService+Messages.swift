@@ -25,8 +25,13 @@ extension Slipstream_Types_V1_Symbol {
 
 extension Slipstream_Ledger_V1_Trade {
   init(_ recorded: RecordedTrade) {
+    self.init(recorded.trade)
+    recordedAtNs = recorded.recordedAt.nanosecondsSinceEpoch
+  }
+
+  /// The trade as sent to RecordTrade (the ledger's stamps unset).
+  package init(_ trade: LedgerTrade) {
     self.init()
-    let trade = recorded.trade
     tradeID = trade.tradeID
     owner.tenantID = trade.tenantID
     owner.userID = trade.userID
@@ -42,7 +47,6 @@ extension Slipstream_Ledger_V1_Trade {
     fees = Slipstream_Types_V1_Decimal(trade.fees)
     currency = trade.currency.code
     executedAtNs = trade.executedAt.nanosecondsSinceEpoch
-    recordedAtNs = recorded.recordedAt.nanosecondsSinceEpoch
     routeDecisionID = trade.routeDecisionID
     correlationID = trade.correlationID
   }

@@ -168,25 +168,17 @@ package final class GroupCommitter<Pipeline: GroupCommitPipeline>: Sendable {
         answered = (flight.waiters, await flight.task.value)
         inFlight = nil
       }
-      defer {
-        for (waiter, result) in zip(answered.waiters, answered.results) {
-          waiter.continuation.resume(returning: result)
-        }
-      }
+      defer { Self.answer(answered.waiters, answered.results) }
 
       // A lone write with nothing else queued is committed right here: the drain would only
       // wait for it, and a separate commit task would cost a lone writer one more task
       // switch per write. Under load the open batch holds more, and commits pipeline.
-      if openWaiters.count == 1, inFlight == nil, state.withLock({ $0.queue.isEmpty }) {
-        for (waiter, result) in zip(answered.waiters, answered.results) {
-          waiter.continuation.resume(returning: result)
-        }
+      if openWaiters.count == 1, state.withLock({ $0.queue.isEmpty }) {
+        Self.answer(answered.waiters, answered.results)
         answered = ([], [])
         pipeline.seal(&open)
         state.withLock { $0.openCount = 0 }
-        let waiter = openWaiters[0]
-        let results = await commitOrSplit(open, requests: [waiter.request])
-        waiter.continuation.resume(returning: results[0])
+        Self.answer(openWaiters, await commitOrSplit(open, requests: openWaiters.map(\.request)))
         open = pipeline.openBatch()
         openWaiters = []
         continue
@@ -225,6 +217,13 @@ package final class GroupCommitter<Pipeline: GroupCommitPipeline>: Sendable {
       inFlight = (task, openWaiters)
       open = pipeline.openBatch()
       openWaiters = []
+    }
+  }
+
+  /// Resumes each waiter with its result.
+  private static func answer(_ waiters: [Waiter], _ results: [Result<Response, LedgerError>]) {
+    for (waiter, result) in zip(waiters, results) {
+      waiter.continuation.resume(returning: result)
     }
   }
 

@@ -4,10 +4,10 @@ import SlipstreamDomain
 /// and (usually) a plan made before the transaction.
 ///
 /// The committer adds writes to an open batch while the previous batch commits
-/// (``add(_:expectedHead:)``). If the audit head each of the batch's tenants will have once
+/// (``add(_:stamp:expectedHead:)``). If the audit head each of the batch's tenants will have once
 /// the earlier batches commit is known, each write is planned as it is added, assuming it is
 /// new, so that planning and hashing happen outside the store's transaction. ``seal()`` then
-/// builds the SQL of the heads read.
+/// collects the batch's tenants and builds the SQL of the heads read.
 ///
 /// In its write transaction a store reads the audit heads (``headsRead``) and takes
 /// ``planAssumingNew(heads:now:)``: the plan made in advance if the stored heads are the ones
@@ -82,19 +82,12 @@ package struct LedgerBatch: Sendable {
   /// missing has no head); empty if it was not planned in advance.
   package var plannedHeads: [String: AuditHead] { advance?.heads ?? [:] }
 
-  /// The tenants the batch writes for.
-  package var tenants: Set<String> { Set(writes.map(\.tenantID)) }
+  /// The tenants the batch writes for. Collected by ``seal()``.
+  package private(set) var tenants: Set<String> = []
 
   /// An empty batch, to be filled with ``add(_:stamp:expectedHead:)`` and then sealed.
   package init(dialect: SQLDialect) {
     self.dialect = dialect
-  }
-
-  /// A sealed batch of `writes`, planned in the transaction.
-  package init(_ writes: [LedgerWrite], dialect: SQLDialect) {
-    self.dialect = dialect
-    self.writes = writes
-    seal()
   }
 
   /// Adds a write, planning it in advance if its tenant's head is expected.
@@ -133,8 +126,9 @@ package struct LedgerBatch: Sendable {
     self = replanned
   }
 
-  /// Builds the SQL of the heads read; no write is added afterwards.
+  /// Collects the tenants and builds the SQL of the heads read; no write is added afterwards.
   package mutating func seal() {
+    tenants = Set(writes.map(\.tenantID))
     var arguments = SQLArguments(dialect)
     headsRead = (LedgerSQL.selectHeads(tenants.sorted(), &arguments), arguments)
   }
@@ -210,6 +204,18 @@ package struct LedgerBatchRows {
   package var changedHeads: [String: AuditHead] = [:]
   /// The audit head of every tenant of the batch that has one once the rows are in.
   package var heads: [String: AuditHead] = [:]
+
+  /// ``auditEntries`` as rows of ``LedgerSchema/auditLog``.
+  package var auditRows: [[String]] {
+    auditEntries.map { tenantID, entry in
+      [tenantID, String(entry.sequence), entry.kind, entry.recordID, entry.previousHash, entry.hash]
+    }
+  }
+
+  /// ``changedHeads`` as rows of ``LedgerSchema/auditHeads``, by tenant id.
+  package var headRows: [[String]] {
+    changedHeads.sorted { $0.key < $1.key }.map { [$0.key, String($0.value.sequence), $0.value.hash] }
+  }
 
   package init() {}
 

@@ -18,7 +18,7 @@ package enum LedgerMigrations {
   /// The tables whose rows are never updated or deleted.
   package static let appendOnlyTables = [
     LedgerSchema.tenantTrades.name, LedgerSchema.userTrades.name, LedgerSchema.routeDecisions.name,
-    LedgerSchema.brokerConnections.name, "audit_log",
+    LedgerSchema.brokerConnections.name, LedgerSchema.auditLog.name,
   ]
 
   /// Makes the database itself refuse UPDATE and DELETE on the record tables, so a mistake

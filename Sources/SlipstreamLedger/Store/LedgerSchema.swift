@@ -15,9 +15,6 @@ package struct LedgerColumn: Sendable, Hashable {
 package struct LedgerTable: Sendable, Hashable {
   package let name: String
   package let columns: [LedgerColumn]
-
-  /// The column names, comma separated, in order.
-  package var columnList: String { columns.map(\.name).joined(separator: ", ") }
 }
 
 /// The tables shared by the SQLite and PostgreSQL stores.
@@ -51,6 +48,24 @@ package enum LedgerSchema {
       LedgerColumn("recorded_at_ns", integer: true), LedgerColumn("audit_seq", integer: true),
     ]
   )
+
+  /// The per-tenant hash chain over every record.
+  package static let auditLog = LedgerTable(
+    name: "audit_log",
+    columns: [
+      LedgerColumn("tenant_id"), LedgerColumn("seq", integer: true), LedgerColumn("kind"), LedgerColumn("record_id"),
+      LedgerColumn("prev_hash"), LedgerColumn("hash"),
+    ]
+  )
+
+  /// The last entry of each tenant's chain, upserted with ``auditHeadsUpsert``.
+  package static let auditHeads = LedgerTable(
+    name: "audit_heads",
+    columns: [LedgerColumn("tenant_id"), LedgerColumn("seq", integer: true), LedgerColumn("hash")]
+  )
+
+  /// The conflict clause that moves a stored audit head.
+  package static let auditHeadsUpsert = "ON CONFLICT (tenant_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
 
   /// Broker connection snapshots.
   package static let brokerConnections = LedgerTable(
