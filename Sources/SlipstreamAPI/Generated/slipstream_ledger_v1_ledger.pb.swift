@@ -1072,8 +1072,8 @@ public nonisolated struct Slipstream_Ledger_V1_ListBrokerConnectionsRequest: Sen
   /// The tenant.
   public var tenantID: String = String()
 
-  /// Empty: the latest snapshot of each broker, by broker id. Set: that broker's snapshots,
-  /// newest first.
+  /// Empty: the latest snapshot of each broker, by broker id (the first 1,000 brokers). Set:
+  /// that broker's snapshots, newest first.
   public var broker: String = String()
 
   /// With a broker: only snapshots before this audit sequence (0: from the newest), for paging.

@@ -45,6 +45,7 @@ struct SQLiteLedgerStoreTests {
   @Test func orderingIsNumeric() async throws { try await withContract { try await $0.orderingIsNumeric() } }
   @Test func headsMovedByAnotherWriter() async throws { try await withContract { try await $0.headsMovedByAnotherWriterAreNoticed() } }
   @Test func brokerConnections() async throws { try await withContract { try await $0.brokerConnectionsListLatestAndHistory() } }
+  @Test func damagedBrokerConnection() async throws { try await withContract { try await $0.damagedBrokerConnectionIsAStorageError() } }
 
   @Test(arguments: tamperings)
   func tamperingIsReported(_ tampering: (table: String, column: String, value: String)) async throws {

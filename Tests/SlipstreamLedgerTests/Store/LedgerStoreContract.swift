@@ -274,6 +274,30 @@ struct LedgerStoreContract {
     #expect(try await store.verifyAudit(tenantID: tenantA, fromSequence: 0, toSequence: 0) == AuditVerification(entriesChecked: 3, firstBrokenLink: nil))
   }
 
+  /// A snapshot altered outside the service into something that does not decode is a storage
+  /// error naming the record and the value, not a silently wrong listing; the audit chain
+  /// reports the altered entry too.
+  func damagedBrokerConnectionIsAStorageError() async throws {
+    _ = try await store.recordBrokerConnection(
+      BrokerConnectionRecord(tenantID: tenantA, broker: "alpaca", state: .connected, assetClasses: [.equity]))
+    try await tamper(
+      "broker_connections", "UPDATE broker_connections SET state = 'exploded' WHERE tenant_id = '\(tenantA)' AND broker = 'alpaca'")
+    for broker in [nil, "alpaca"] as [String?] {
+      do {
+        let listed = try await store.brokerConnections(tenantID: tenantA, broker: broker, beforeSequence: nil, limit: 10)
+        Issue.record("a damaged snapshot was listed: \(listed)")
+      } catch {
+        guard case .storage(let reason) = error else {
+          Issue.record("expected a storage error, got \(error)")
+          continue
+        }
+        #expect(reason.contains("alpaca") && reason.contains("state 'exploded'"), "\(reason)")
+      }
+    }
+    let verification = try await store.verifyAudit(tenantID: tenantA, fromSequence: 0, toSequence: 0)
+    #expect(verification.firstBrokenLink?.sequence == 1)
+  }
+
   private static func outcome(of trade: LedgerTrade, in store: any LedgerStore) async -> Result<TradeRecordOutcome, LedgerError> {
     do {
       return .success(try await store.record(trade))
