@@ -60,7 +60,7 @@ public final class PostgresLedgerStore: LedgerStore {
       }
     )
     do {
-      try await migrate()
+      try await migrate(LedgerMigrations.all(.postgres, options))
     } catch {
       runTask.cancel()
       throw (error as? LedgerError) ?? .storage(reason: "cannot migrate the PostgreSQL ledger: \(String(reflecting: error))")
@@ -73,7 +73,7 @@ public final class PostgresLedgerStore: LedgerStore {
 
   /// Applies the migrations not yet recorded in `ledger_schema_migrations`, under an advisory
   /// lock so concurrent starts migrate once.
-  private func migrate() async throws {
+  private func migrate(_ migrations: [LedgerMigrations.Migration]) async throws {
     try await client.withTransaction(logger: Self.logger) { connection in
       try await connection.query("SELECT pg_advisory_xact_lock(7316027)", logger: Self.logger)
       try await connection.query(
@@ -86,7 +86,7 @@ public final class PostgresLedgerStore: LedgerStore {
       let applied = Set(
         try await Self.fetch(connection, "SELECT identifier FROM ledger_schema_migrations", SQLArguments(.postgres)).map { $0[0] }
       )
-      for migration in LedgerMigrations.all(.postgres) where !applied.contains(migration.identifier) {
+      for migration in migrations where !applied.contains(migration.identifier) {
         for statement in migration.statements {
           try await connection.query(PostgresQuery(unsafeSQL: statement), logger: Self.logger)
         }

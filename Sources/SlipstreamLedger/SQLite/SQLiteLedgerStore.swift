@@ -41,7 +41,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
     let pool: DatabasePool
     do {
-      pool = try await Self.openAndMigrate(path: path, configuration: configuration)
+      pool = try await Self.openAndMigrate(path: path, configuration: configuration, migrations: LedgerMigrations.all(.sqlite, options))
     } catch {
       throw .storage(reason: "cannot open the SQLite ledger at \(path): \(error)")
     }
@@ -148,14 +148,16 @@ public final class SQLiteLedgerStore: LedgerStore {
 
   /// Opens the file and applies pending migrations on a dispatch queue, since both are
   /// synchronous file I/O that must not block the cooperative pool.
-  private static func openAndMigrate(path: String, configuration: Configuration) async throws -> DatabasePool {
+  private static func openAndMigrate(
+    path: String, configuration: Configuration, migrations: [LedgerMigrations.Migration]
+  ) async throws -> DatabasePool {
     try await run(on: DispatchQueue.global()) {
       let pool = try DatabasePool(path: path, configuration: configuration)
       // GRDB switches the writer to synchronous=NORMAL when it enables WAL, after
       // `prepareDatabase` ran; put FULL back so every commit syncs the WAL.
       try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
       var migrator = DatabaseMigrator()
-      for migration in LedgerMigrations.all(.sqlite) {
+      for migration in migrations {
         migrator.registerMigration(migration.identifier) { db in
           for statement in migration.statements { try db.execute(sql: statement) }
         }

@@ -180,9 +180,16 @@ package enum LedgerSQL {
     }
     switch AuditRecordKind(rawValue: entry.kind) {
     case .trade?:
+      // The user copy is keyed by user and time, so it is found through the tenant copy's
+      // key values (a copy whose key columns were altered is then reported missing).
+      let userKey = "tenant_id, user_id, executed_at_ns, trade_id"
+      var arguments = SQLArguments(dialect)
+      let userCopy = "\(select(from: LedgerSchema.userTrades, dialect)) WHERE (\(userKey)) IN (SELECT \(userKey) FROM "
+        + "\(LedgerSchema.tenantTrades.name) WHERE tenant_id = \(arguments.bind(.text(tenantID))) "
+        + "AND trade_id = \(arguments.bind(.text(entry.recordID))))"
       return (
         LedgerSchema.tenantTrades,
-        [LedgerSchema.tenantTrades, LedgerSchema.userTrades].map { lookup($0, "trade_id", .text(entry.recordID)) }
+        [lookup(LedgerSchema.tenantTrades, "trade_id", .text(entry.recordID)), (userCopy, arguments)]
       )
     case .routeDecision?:
       return (LedgerSchema.routeDecisions, [lookup(LedgerSchema.routeDecisions, "decision_id", .text(entry.recordID))])

@@ -20,6 +20,9 @@ public struct LedgerStoreOptions: Sendable {
   public var maximumBatchSize: Int
   /// The clock stamping `recorded_at`.
   public var now: @Sendable () -> Timestamp
+  /// Applies the migrations only up to and including this one (tests open a store at an
+  /// older schema, record into it, and then let a later store migrate it); nil applies all.
+  package var lastMigration: String?
 
   /// Creates options; the defaults suit production.
   public init(maximumBatchSize: Int = 2_048, now: @escaping @Sendable () -> Timestamp = LedgerStoreOptions.systemNow) {

@@ -58,12 +58,50 @@ struct PostgresLedgerStoreTests {
   @Test func headsMovedByAnotherWriter() async throws { try await withContract { try await $0.headsMovedByAnotherWriterAreNoticed() } }
   @Test func brokerConnections() async throws { try await withContract { try await $0.brokerConnectionsListLatestAndHistory() } }
   @Test func damagedBrokerConnection() async throws { try await withContract { try await $0.damagedBrokerConnectionIsAStorageError() } }
+  @Test func alteredUserCopyKey() async throws { try await withContract { try await $0.alteredUserCopyKeyIsReported() } }
 
   @Test(arguments: SQLiteLedgerStoreTests.tamperings)
   func tamperingIsReported(_ tampering: (table: String, column: String, value: String)) async throws {
     try await withContract {
       try await $0.tamperingIsReportedAtTheAlteredLink(table: tampering.table, column: tampering.column, value: tampering.value)
     }
+  }
+
+  /// A database created before v3 (a fresh database in the test cluster, dropped afterwards)
+  /// is migrated with its records intact; afterwards the old (tenant, trade id) key is gone.
+  @Test func migratingUserHistoriesKeepsRecords() async throws {
+    let url = try #require(PostgresTestDatabase.url)
+    let database = "ledger_migration_\(UUID().uuidString.prefix(8).lowercased())"
+    let admin = try await PostgresLedgerStore(url: url)
+    try await admin.unsafeExecute(sql: "CREATE DATABASE \(database)")
+    let migrated = try #require(URLComponents(string: url).map { components -> String? in
+      var components = components
+      components.path = "/\(database)"
+      return components.string
+    } ?? nil)
+    do {
+      try await UserHistoryMigrationCheck.run(tenant: "tenant-m") { try await PostgresLedgerStore(url: migrated, options: $0) }
+      let store = try await PostgresLedgerStore(url: migrated)
+      // Raises unless the old index is gone and the primary key is the new one.
+      try await store.unsafeExecute(sql: """
+        DO $$ BEGIN
+          IF EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 'user_portfolio_trades_executed') THEN
+            RAISE EXCEPTION 'user_portfolio_trades_executed is still there';
+          END IF;
+          IF NOT EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 'user_portfolio_trades_pkey'
+                         AND indexdef LIKE '%(tenant_id, user_id, executed_at_ns, trade_id)') THEN
+            RAISE EXCEPTION 'user_portfolio_trades is not keyed by user and time';
+          END IF;
+        END $$
+        """)
+      try await store.close()
+    } catch {
+      try? await admin.unsafeExecute(sql: "DROP DATABASE \(database)")
+      try await admin.close()
+      throw error
+    }
+    try await admin.unsafeExecute(sql: "DROP DATABASE \(database) WITH (FORCE)")
+    try await admin.close()
   }
 
   /// A second store on the same database finds the migrations applied and the records there.

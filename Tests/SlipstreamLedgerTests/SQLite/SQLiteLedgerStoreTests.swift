@@ -46,6 +46,7 @@ struct SQLiteLedgerStoreTests {
   @Test func headsMovedByAnotherWriter() async throws { try await withContract { try await $0.headsMovedByAnotherWriterAreNoticed() } }
   @Test func brokerConnections() async throws { try await withContract { try await $0.brokerConnectionsListLatestAndHistory() } }
   @Test func damagedBrokerConnection() async throws { try await withContract { try await $0.damagedBrokerConnectionIsAStorageError() } }
+  @Test func alteredUserCopyKey() async throws { try await withContract { try await $0.alteredUserCopyKeyIsReported() } }
 
   @Test(arguments: tamperings)
   func tamperingIsReported(_ tampering: (table: String, column: String, value: String)) async throws {
@@ -64,6 +65,19 @@ struct SQLiteLedgerStoreTests {
     let second = try await LedgerStorageConfiguration.sqlite(path: path).makeStore()
     #expect(try await second.record(LedgerFixtures.trade("tr-1")) == .duplicate(recorded))
     try await second.close()
+  }
+
+  /// A database created before v3 is migrated with its records intact; afterwards the user
+  /// history is one `WITHOUT ROWID` table (it has no rowid) keyed by user and time.
+  @Test func migratingUserHistoriesKeepsRecords() async throws {
+    let directory = try LedgerFixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("ledger.sqlite").path
+    try await UserHistoryMigrationCheck.run(tenant: "tenant-m") { try await SQLiteLedgerStore(path: path, options: $0) }
+    let store = try await SQLiteLedgerStore(path: path)
+    await #expect(throws: (any Error).self) { try await store.unsafeExecute(sql: "SELECT rowid FROM user_portfolio_trades") }
+    try await store.unsafeExecute(sql: "SELECT user_id FROM user_portfolio_trades")
+    try await store.close()
   }
 
   /// Durability settings: WAL, the WAL synced at every commit (FULL = 2), a busy timeout.

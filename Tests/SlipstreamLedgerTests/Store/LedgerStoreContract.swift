@@ -138,6 +138,23 @@ struct LedgerStoreContract {
     #expect(try await store.verifyAudit(tenantID: tenantA, fromSequence: 3, toSequence: 0).intact)
   }
 
+  /// A user copy whose key (user, execution time) was altered is no longer the copy of its
+  /// tenant ledger row: verification reports that trade's user copy missing.
+  func alteredUserCopyKeyIsReported() async throws {
+    for index in 1...3 {
+      _ = try await store.record(trade("tr-\(index)", executedAt: LedgerFixtures.baseTime + Int64(index)))
+    }
+    try await tamper(
+      "user_portfolio_trades",
+      "UPDATE user_portfolio_trades SET user_id = 'u-9' WHERE tenant_id = '\(tenantA)' AND trade_id = 'tr-2'"
+    )
+    let link = try #require(try await store.verifyAudit(tenantID: tenantA, fromSequence: 0, toSequence: 0).firstBrokenLink)
+    #expect(link.sequence == 2 && link.recordKind == "trade" && link.recordID == "tr-2" && link.expectedHash == "")
+    #expect(link.reason == "the record is missing from copy 2 of 2")
+    // The user's history no longer lists it; the intruder's user does.
+    #expect(try await store.allTrades(matching: TradeListQuery(tenantID: tenantA, userID: "u-1")).map(\.trade.tradeID) == ["tr-1", "tr-3"])
+  }
+
   /// The database refuses UPDATE and DELETE on every record table.
   func recordTablesAreAppendOnly() async throws {
     _ = try await store.record(trade("tr-1"))
