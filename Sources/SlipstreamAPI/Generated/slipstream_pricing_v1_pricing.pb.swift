@@ -465,36 +465,136 @@ public nonisolated struct Slipstream_Pricing_V1_StreamQuotesRequest: Sendable {
 }
 
 /// One quote update; when the client reads slower than quotes arrive, intermediate quotes of a
-/// symbol are conflated (only the latest is kept) and counted.
-public nonisolated struct Slipstream_Pricing_V1_StreamQuotesResponse: Sendable {
+/// symbol are conflated (only the latest is kept) and counted. A message without a quote
+/// carries `ended` instead: the stream stops carrying that symbol.
+public nonisolated struct Slipstream_Pricing_V1_StreamQuotesResponse: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// The latest quote.
+  /// The latest quote (unset when `ended` is set).
   public var quote: Slipstream_Types_V1_Quote {
-    get {_quote ?? Slipstream_Types_V1_Quote()}
-    set {_quote = newValue}
+    get {_storage._quote ?? Slipstream_Types_V1_Quote()}
+    set {_uniqueStorage()._quote = newValue}
   }
   /// Returns true if `quote` has been explicitly set.
-  public var hasQuote: Bool {self._quote != nil}
+  public var hasQuote: Bool {_storage._quote != nil}
   /// Clears the value of `quote`. Subsequent reads from it will return its default value.
-  public mutating func clearQuote() {self._quote = nil}
+  public mutating func clearQuote() {_uniqueStorage()._quote = nil}
 
   /// Position of this update in the stream, starting at 1.
-  public var sequence: UInt64 = 0
+  public var sequence: UInt64 {
+    get {_storage._sequence}
+    set {_uniqueStorage()._sequence = newValue}
+  }
 
   /// Quotes of this symbol skipped (conflated) since the previous update of this symbol.
-  public var skipped: UInt64 = 0
+  public var skipped: UInt64 {
+    get {_storage._skipped}
+    set {_uniqueStorage()._skipped = newValue}
+  }
 
   /// Quotes skipped on this stream in total.
-  public var totalSkipped: UInt64 = 0
+  public var totalSkipped: UInt64 {
+    get {_storage._totalSkipped}
+    set {_uniqueStorage()._totalSkipped = newValue}
+  }
+
+  /// Set when the client's subscription to a symbol of this stream ended; no quote of that
+  /// symbol follows on this stream.
+  public var ended: Slipstream_Pricing_V1_SymbolStreamEnded {
+    get {_storage._ended ?? Slipstream_Pricing_V1_SymbolStreamEnded()}
+    set {_uniqueStorage()._ended = newValue}
+  }
+  /// Returns true if `ended` has been explicitly set.
+  public var hasEnded: Bool {_storage._ended != nil}
+  /// Clears the value of `ended`. Subsequent reads from it will return its default value.
+  public mutating func clearEnded() {_uniqueStorage()._ended = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _quote: Slipstream_Types_V1_Quote? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// A symbol a quote stream no longer carries, and why. When none is left, the stream ends:
+/// with FAILED_PRECONDITION when the last one was evicted (the client holds no subscription
+/// any more), with OK when the client unsubscribed it.
+public nonisolated struct Slipstream_Pricing_V1_SymbolStreamEnded: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The symbol.
+  public var symbol: Slipstream_Types_V1_Symbol {
+    get {_symbol ?? Slipstream_Types_V1_Symbol()}
+    set {_symbol = newValue}
+  }
+  /// Returns true if `symbol` has been explicitly set.
+  public var hasSymbol: Bool {self._symbol != nil}
+  /// Clears the value of `symbol`. Subsequent reads from it will return its default value.
+  public mutating func clearSymbol() {self._symbol = nil}
+
+  /// Why.
+  public var reason: Slipstream_Pricing_V1_SymbolStreamEnded.Reason = .unspecified
+
+  /// For people: what happened and what to do.
+  public var detail: String = String()
+
+  /// Symbols the stream still carries; 0 means the stream ends after this message.
+  public var symbolsLeft: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  /// Why a symbol left a stream.
+  public nonisolated enum Reason: SwiftProtobuf.Enum, Swift.CaseIterable {
+    public typealias RawValue = Int
+
+    /// Not set.
+    case unspecified // = 0
+
+    /// A higher-priority subscription of another client took its upstream slot.
+    case evicted // = 1
+
+    /// The client unsubscribed it (Unsubscribe).
+    case unsubscribed // = 2
+    case UNRECOGNIZED(Int)
+
+    public init() {
+      self = .unspecified
+    }
+
+    public init?(rawValue: Int) {
+      switch rawValue {
+      case 0: self = .unspecified
+      case 1: self = .evicted
+      case 2: self = .unsubscribed
+      default: self = .UNRECOGNIZED(rawValue)
+      }
+    }
+
+    public var rawValue: Int {
+      switch self {
+      case .unspecified: return 0
+      case .evicted: return 1
+      case .unsubscribed: return 2
+      case .UNRECOGNIZED(let i): return i
+      }
+    }
+
+    // The compiler won't synthesize support with the UNRECOGNIZED case.
+    public static let allCases: [Slipstream_Pricing_V1_SymbolStreamEnded.Reason] = [
+      .unspecified,
+      .evicted,
+      .unsubscribed,
+    ]
+
+  }
+
+  public init() {}
+
+  fileprivate var _symbol: Slipstream_Types_V1_Symbol? = nil
 }
 
 /// Asks for subscription usage.
@@ -1043,7 +1143,105 @@ nonisolated extension Slipstream_Pricing_V1_StreamQuotesRequest: SwiftProtobuf.M
 
 nonisolated extension Slipstream_Pricing_V1_StreamQuotesResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StreamQuotesResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}quote\0\u{1}sequence\0\u{1}skipped\0\u{3}total_skipped\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}quote\0\u{1}sequence\0\u{1}skipped\0\u{3}total_skipped\0\u{1}ended\0")
+
+  fileprivate class _StorageClass {
+    var _quote: Slipstream_Types_V1_Quote? = nil
+    var _sequence: UInt64 = 0
+    var _skipped: UInt64 = 0
+    var _totalSkipped: UInt64 = 0
+    var _ended: Slipstream_Pricing_V1_SymbolStreamEnded? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _quote = source._quote
+      _sequence = source._sequence
+      _skipped = source._skipped
+      _totalSkipped = source._totalSkipped
+      _ended = source._ended
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._quote) }()
+        case 2: try { try decoder.decodeSingularUInt64Field(value: &_storage._sequence) }()
+        case 3: try { try decoder.decodeSingularUInt64Field(value: &_storage._skipped) }()
+        case 4: try { try decoder.decodeSingularUInt64Field(value: &_storage._totalSkipped) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._ended) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._quote {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      if _storage._sequence != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._sequence, fieldNumber: 2)
+      }
+      if _storage._skipped != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._skipped, fieldNumber: 3)
+      }
+      if _storage._totalSkipped != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._totalSkipped, fieldNumber: 4)
+      }
+      try { if let v = _storage._ended {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Slipstream_Pricing_V1_StreamQuotesResponse, rhs: Slipstream_Pricing_V1_StreamQuotesResponse) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._quote != rhs_storage._quote {return false}
+        if _storage._sequence != rhs_storage._sequence {return false}
+        if _storage._skipped != rhs_storage._skipped {return false}
+        if _storage._totalSkipped != rhs_storage._totalSkipped {return false}
+        if _storage._ended != rhs_storage._ended {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Slipstream_Pricing_V1_SymbolStreamEnded: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SymbolStreamEnded"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}symbol\0\u{1}reason\0\u{1}detail\0\u{3}symbols_left\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1051,10 +1249,10 @@ nonisolated extension Slipstream_Pricing_V1_StreamQuotesResponse: SwiftProtobuf.
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeSingularMessageField(value: &self._quote) }()
-      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
-      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.skipped) }()
-      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.totalSkipped) }()
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._symbol) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.reason) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.detail) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.symbolsLeft) }()
       default: break
       }
     }
@@ -1065,29 +1263,33 @@ nonisolated extension Slipstream_Pricing_V1_StreamQuotesResponse: SwiftProtobuf.
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
     // https://github.com/apple/swift-protobuf/issues/1182
-    try { if let v = self._quote {
+    try { if let v = self._symbol {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
     } }()
-    if self.sequence != 0 {
-      try visitor.visitSingularUInt64Field(value: self.sequence, fieldNumber: 2)
+    if self.reason != .unspecified {
+      try visitor.visitSingularEnumField(value: self.reason, fieldNumber: 2)
     }
-    if self.skipped != 0 {
-      try visitor.visitSingularUInt64Field(value: self.skipped, fieldNumber: 3)
+    if !self.detail.isEmpty {
+      try visitor.visitSingularStringField(value: self.detail, fieldNumber: 3)
     }
-    if self.totalSkipped != 0 {
-      try visitor.visitSingularUInt64Field(value: self.totalSkipped, fieldNumber: 4)
+    if self.symbolsLeft != 0 {
+      try visitor.visitSingularUInt32Field(value: self.symbolsLeft, fieldNumber: 4)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Slipstream_Pricing_V1_StreamQuotesResponse, rhs: Slipstream_Pricing_V1_StreamQuotesResponse) -> Bool {
-    if lhs._quote != rhs._quote {return false}
-    if lhs.sequence != rhs.sequence {return false}
-    if lhs.skipped != rhs.skipped {return false}
-    if lhs.totalSkipped != rhs.totalSkipped {return false}
+  public static func ==(lhs: Slipstream_Pricing_V1_SymbolStreamEnded, rhs: Slipstream_Pricing_V1_SymbolStreamEnded) -> Bool {
+    if lhs._symbol != rhs._symbol {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.detail != rhs.detail {return false}
+    if lhs.symbolsLeft != rhs.symbolsLeft {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
+}
+
+nonisolated extension Slipstream_Pricing_V1_SymbolStreamEnded.Reason: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0REASON_UNSPECIFIED\0\u{1}REASON_EVICTED\0\u{1}REASON_UNSUBSCRIBED\0")
 }
 
 nonisolated extension Slipstream_Pricing_V1_ListSubscriptionsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {

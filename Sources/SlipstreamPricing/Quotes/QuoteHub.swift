@@ -129,11 +129,23 @@ public final class QuoteHub: Sendable {
     }
   }
 
-  /// Detaches every mailbox of `client` from `symbol` (its subscription was evicted).
-  func detach(client: String, from symbol: Symbol) {
+  /// Ends `symbol` on every stream of `client` (its subscription was evicted or released):
+  /// detaches them from it and queues each a notice saying why.
+  /// - Returns: the readers' wake-ups, to call outside any lock.
+  func end(client: String, symbol: Symbol, reason: SymbolStreamEnd, detail: String) -> [@Sendable () -> Void] {
     state.withLock { state in
-      state.listeners[symbol] = state.listeners[symbol]?.filter { $0.value.client != client }
-      if state.listeners[symbol]?.isEmpty == true { state.listeners[symbol] = nil }
+      guard let listeners = state.listeners[symbol] else { return [] }
+      var wakes: [@Sendable () -> Void] = []
+      var kept: [ObjectIdentifier: QuoteMailbox] = [:]
+      for (key, mailbox) in listeners {
+        guard mailbox.client == client else {
+          kept[key] = mailbox
+          continue
+        }
+        if let wake = mailbox.end(symbol, reason: reason, detail: detail) { wakes.append(wake) }
+      }
+      state.listeners[symbol] = kept.isEmpty ? nil : kept
+      return wakes
     }
   }
 

@@ -31,18 +31,42 @@ public struct CachedQuote: Sendable {
   }
 }
 
+/// Why a stream stopped carrying a symbol.
+enum SymbolStreamEnd: Sendable, Hashable {
+  /// A higher-priority subscription of another client took its upstream slot.
+  case evicted
+  /// The client unsubscribed it.
+  case unsubscribed
+}
+
 /// A subscriber's pending quotes, at most one per symbol: a newer quote replaces an unsent
 /// one and counts it as skipped (conflation). Memory is bounded by the number of symbols,
 /// however slowly the subscriber reads, and a slow subscriber never holds up the hub.
 ///
+/// It also knows which symbols its stream still carries: when the client's subscription to
+/// one ends (evicted, unsubscribed) the mailbox drops the symbol and queues a notice, sent
+/// after any quote of the symbol still pending; once none is left and every notice was
+/// taken, the mailbox is finished (the stream then ends).
+///
 /// Nobody waits on it: whoever reads it (the transport's event loop, through
 /// ``QuoteStreamSource``) registers a wake-up with ``start(wake:)``, which the hub calls when
-/// the mailbox goes from empty to holding a quote, and takes everything with ``takeAll()``.
+/// the mailbox goes from empty to holding a quote or notice, and takes everything with
+/// ``takeAll()``.
 final class QuoteMailbox: Sendable {
   struct Delivery {
     let quote: CachedQuote
     /// Quotes of this symbol replaced since the last delivery of the symbol.
     let skipped: UInt64
+  }
+
+  /// The stream no longer carries `symbol`.
+  struct Ending: Sendable, Hashable {
+    let symbol: Symbol
+    let reason: SymbolStreamEnd
+    /// For people: what happened and what to do.
+    let detail: String
+    /// Symbols the stream still carries after this one left.
+    let symbolsLeft: Int
   }
 
   private struct Pending {
@@ -54,18 +78,27 @@ final class QuoteMailbox: Sendable {
     var pending: [Symbol: Pending] = [:]
     /// Symbols with a pending quote, in the order their first unsent quote arrived.
     var order: [Symbol] = []
+    /// Notices not taken yet, oldest first.
+    var endings: [Ending] = []
+    /// The symbols the stream still carries.
+    var symbols: Set<Symbol>
+    /// Why the last symbol left, once none is left.
+    var lastEnding: Ending?
     /// Tells the reader that quotes are pending again; nil before the reader starts and
     /// once the mailbox is closed (so nothing the reader owns is kept alive by the hub).
     var wake: (@Sendable () -> Void)?
     var closed = false
     var totalSkipped: UInt64 = 0
+
+    var isEmpty: Bool { order.isEmpty && endings.isEmpty }
   }
 
   let client: String
-  private let state = Mutex(State())
+  private let state: Mutex<State>
 
-  init(client: String) {
+  init(client: String, symbols: some Sequence<Symbol>) {
     self.client = client
+    state = Mutex(State(symbols: Set(symbols)))
   }
 
   /// Quotes skipped on this mailbox in total.
@@ -84,9 +117,27 @@ final class QuoteMailbox: Sendable {
         state.totalSkipped += 1
         return nil
       }
+      // No check that the stream still carries the symbol: the hub stops offering it under
+      // the same lock as it ends it here (``QuoteHub/end(client:symbol:reason:detail:)``).
+      let wasEmpty = state.isEmpty
       state.pending[symbol] = Pending(quote: quote, skipped: 0)
       state.order.append(symbol)
-      return state.order.count == 1 ? state.wake : nil
+      return wasEmpty ? state.wake : nil
+    }
+  }
+
+  /// The stream stops carrying `symbol`: a notice is queued, sent after any pending quote of
+  /// it (the hub offers no quote of it after this).
+  /// - Returns: the reader's wake-up to call (outside any lock) when the mailbox was empty;
+  ///   nil also when the stream did not carry the symbol.
+  func end(_ symbol: Symbol, reason: SymbolStreamEnd, detail: String) -> (@Sendable () -> Void)? {
+    state.withLock { state in
+      guard !state.closed, state.symbols.remove(symbol) != nil else { return nil }
+      let wasEmpty = state.isEmpty
+      let ending = Ending(symbol: symbol, reason: reason, detail: detail, symbolsLeft: state.symbols.count)
+      state.endings.append(ending)
+      if state.symbols.isEmpty { state.lastEnding = ending }
+      return wasEmpty ? state.wake : nil
     }
   }
 
@@ -105,18 +156,27 @@ final class QuoteMailbox: Sendable {
     }
   }
 
-  /// Takes every pending quote, oldest symbol first, with the running total of skipped
-  /// quotes; nil when none is pending.
-  func takeAll() -> (deliveries: [Delivery], totalSkipped: UInt64)? {
+  /// True when the stream carries no symbol any more and everything was taken.
+  var isFinished: Bool { state.withLock { $0.symbols.isEmpty && $0.isEmpty } }
+
+  /// Why the last symbol left the stream; nil while it still carries one.
+  var lastEnding: Ending? { state.withLock { $0.lastEnding } }
+
+  /// Takes every pending quote, oldest symbol first, then every notice, with the running
+  /// total of skipped quotes and whether the mailbox is finished after this take (no symbol
+  /// left); nil when nothing is pending.
+  func takeAll() -> (deliveries: [Delivery], endings: [Ending], totalSkipped: UInt64, finished: Bool)? {
     state.withLock { state in
-      guard !state.order.isEmpty else { return nil }
+      guard !state.isEmpty else { return nil }
       let deliveries = state.order.map { symbol in
         let pending = state.pending[symbol]!
         return Delivery(quote: pending.quote, skipped: pending.skipped)
       }
+      let endings = state.endings
       state.order.removeAll(keepingCapacity: true)
       state.pending.removeAll(keepingCapacity: true)
-      return (deliveries, state.totalSkipped)
+      state.endings.removeAll()
+      return (deliveries, endings, state.totalSkipped, state.symbols.isEmpty)
     }
   }
 }

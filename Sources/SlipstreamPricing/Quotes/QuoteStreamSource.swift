@@ -10,6 +10,7 @@ final class QuoteStreamSource: ResponseSource {
   /// Responses sent on this stream so far (the `sequence` field). `takeReady` runs on one
   /// thread at a time; the atomic only makes that visible to the type checker cheaply.
   private let sent = Atomic<UInt64>(0)
+  private let finished = Atomic<Bool>(false)
 
   /// - Parameters:
   ///   - mailbox: The stream's pending quotes.
@@ -24,18 +25,27 @@ final class QuoteStreamSource: ResponseSource {
   }
 
   func takeReady() -> [[UInt8]] {
-    guard let (deliveries, totalSkipped) = mailbox.takeAll() else { return [] }
+    guard let (deliveries, endings, totalSkipped, finished) = mailbox.takeAll() else { return [] }
+    if finished { self.finished.store(true, ordering: .relaxed) }
     var sequence = sent.load(ordering: .relaxed)
     var skipped: UInt64 = 0
-    let responses = deliveries.map { delivery in
+    var responses = deliveries.map { delivery in
       sequence += 1
       skipped += delivery.skipped
       return StreamQuoteEncoding.response(
         quote: delivery.quote.encoded, sequence: sequence, skipped: delivery.skipped, totalSkipped: totalSkipped)
+    }
+    for ending in endings {
+      sequence += 1
+      responses.append(StreamQuoteEncoding.response(ending: ending, sequence: sequence, totalSkipped: totalSkipped))
     }
     sent.store(sequence, ordering: .relaxed)
     metrics.delivered(deliveries.count)
     metrics.skipped(Int(truncatingIfNeeded: skipped))
     return responses
   }
+
+  /// True once the stream carries no symbol and its last notice was taken (a mailbox becomes
+  /// finished only by a take, so the take's answer is kept: no lock per drain).
+  var isFinished: Bool { finished.load(ordering: .relaxed) }
 }

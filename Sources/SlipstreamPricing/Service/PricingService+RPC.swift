@@ -181,8 +181,12 @@ extension PricingService: RPCService {
   /// symbol (the rest are counted as skipped), never an unbounded backlog. The transport
   /// collects the quotes from the mailbox when the stream can take them (no task wake-up per
   /// quote), so this task only waits for the end of the call.
+  ///
+  /// A symbol whose subscription ends (evicted by a higher priority, unsubscribed) leaves
+  /// the stream with a notice (`ended`); when the last one has left, the call ends: OK when
+  /// the client unsubscribed it, FAILED_PRECONDITION with the reason when it was evicted.
   private func stream(symbols: [Symbol], client: String, snapshot: Bool, writer: RPCWriter<[UInt8]>) async throws {
-    let mailbox = QuoteMailbox(client: client)
+    let mailbox = QuoteMailbox(client: client, symbols: symbols)
     hub.attach(mailbox, to: symbols, snapshot: snapshot)
     defer {
       hub.detach(mailbox)
@@ -194,6 +198,11 @@ extension PricingService: RPCService {
       try await writer.send(from: QuoteStreamSource(mailbox: mailbox, metrics: metrics))
     } catch where Task.isCancelled {
       // The client went away or the call was cancelled: the stream simply ends.
+      return
+    }
+    // The source finished: no symbol is left on the stream.
+    if let last = mailbox.lastEnding, last.reason == .evicted {
+      throw RPCError(code: .failedPrecondition, message: "no symbol left on this stream: \(last.detail)")
     }
   }
 

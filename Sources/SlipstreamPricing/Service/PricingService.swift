@@ -103,16 +103,23 @@ public final class PricingService: Sendable {
       if let refusal = refusal(for: symbol) { refusals[symbol] = refusal }
     }
     let time = now()
-    let (change, used, watch) = state.withLock { state in
+    let (change, used, watch, wakes) = state.withLock { state in
       let change = state.book.subscribe(
         client: client, symbols: distinct.filter { refusals[$0] == nil }, priority: priority, now: time)
+      var wakes: [@Sendable () -> Void] = []
       for eviction in change.evictions {
-        for holder in eviction.clients { hub.detach(client: holder, from: eviction.symbol) }
+        let detail = "\(eviction.symbol) was evicted: a \(priority) subscription needed its upstream slot "
+          + "(capacity \(configuration.capacity), held at \(eviction.priority)); subscribe again at a higher "
+          + "priority and open a new stream for it"
+        for holder in eviction.clients {
+          wakes += hub.end(client: holder, symbol: eviction.symbol, reason: .evicted, detail: detail)
+        }
       }
       let watch = track(connection, for: client, in: &state)
       publishUpstream(state.book)
-      return (change, state.book.used, watch)
+      return (change, state.book.used, watch, wakes)
     }
+    for wake in wakes { wake() }
     if watch { watchClose(of: connection!, client: client) }
     for eviction in change.evictions {
       logger.notice("subscription evicted", metadata: [
@@ -131,11 +138,17 @@ public final class PricingService: Sendable {
 
   /// Drops `client`'s subscriptions to `symbols` (all of them when nil).
   public func unsubscribe(client: String, symbols: [Symbol]?) -> UnsubscribeChange {
-    let (change, used) = state.withLock { state in
+    let (change, used, wakes) = state.withLock { state in
       let change = state.book.unsubscribe(client: client, symbols: symbols)
+      var wakes: [@Sendable () -> Void] = []
+      for symbol in change.removed {
+        wakes += hub.end(
+          client: client, symbol: symbol, reason: .unsubscribed, detail: "\(symbol) was unsubscribed by client \(client)")
+      }
       publishUpstream(state.book)
-      return (change, state.book.used)
+      return (change, state.book.used, wakes)
     }
+    for wake in wakes { wake() }
     metrics.subscriptionsUsed(used)
     return change
   }

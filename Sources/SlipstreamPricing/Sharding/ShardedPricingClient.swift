@@ -1,6 +1,7 @@
 public import SlipstreamAPI
 public import SlipstreamDomain
 public import SlipstreamRPC
+import Synchronization
 
 /// A pricing client for a sharded deployment: sends each symbol to the replica that owns it
 /// (the same rendezvous hash the replicas use) and merges the answers, so a strategy sees
@@ -87,6 +88,12 @@ public struct ShardedPricingClient: Sendable {
   /// and fails as soon as one fails; releasing the stream (or cancelling its consumer)
   /// cancels every replica stream. `sequence` and the skip counters are per replica stream.
   ///
+  /// A symbol that leaves a replica's stream (evicted, unsubscribed) arrives as that
+  /// replica's `ended` notice with `symbols_left` counted over the merged stream. A replica
+  /// stream left with no symbol ends (with FAILED_PRECONDITION when the last was evicted);
+  /// the merged stream then goes on with the other replicas, and fails with that error only
+  /// when no symbol is left anywhere, as a direct stream would.
+  ///
   /// Each replica stream is read only as fast as the consumer takes quotes, so a slow
   /// consumer holds the replicas back and they conflate (counting `skipped`), as they do
   /// for a direct stream; nothing piles up in the client.
@@ -96,6 +103,7 @@ public struct ShardedPricingClient: Sendable {
     let groups = map.partition(symbols)
     let clients = self.clients
     let handoff = StreamHandoff<Slipstream_Pricing_V1_StreamQuotesResponse>()
+    let symbolsLeft = SymbolCount(Set(symbols).count)
     let readers = Task {
       do {
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -107,8 +115,21 @@ public struct ShardedPricingClient: Sendable {
               request.symbols = part.map { .init($0) }
               request.subscribeMissing = subscribeMissing
               request.sendSnapshot = sendSnapshot
-              try await client.streamQuotes(request) { response in
-                for try await message in response.messages { await handoff.put(message) }
+              let partLeft = SymbolCount(Set(part).count)
+              do {
+                try await client.streamQuotes(request) { response in
+                  for try await message in response.messages {
+                    var message = message
+                    if message.hasEnded {
+                      partLeft.set(Int(message.ended.symbolsLeft))
+                      message.ended.symbolsLeft = UInt32(symbolsLeft.decrement())
+                    }
+                    await handoff.put(message)
+                  }
+                }
+              } catch let error as RPCError where error.code == .failedPrecondition && partLeft.value == 0 {
+                // This replica's symbols have all left (the notices went out); the others go on.
+                if symbolsLeft.value == 0 { throw error }
               }
             }
           }
@@ -164,4 +185,23 @@ private final class TaskCancellation: Sendable {
   init(_ task: Task<Void, Never>) { self.task = task }
   func cancel() { task.cancel() }
   deinit { task.cancel() }
+}
+
+/// Symbols a (merged or replica) quote stream still carries, counted down by `ended` notices.
+private final class SymbolCount: Sendable {
+  private let count: Mutex<Int>
+
+  init(_ count: Int) { self.count = Mutex(count) }
+
+  var value: Int { count.withLock { $0 } }
+
+  func set(_ value: Int) { count.withLock { $0 = value } }
+
+  /// One symbol left; returns how many remain (never below zero).
+  func decrement() -> Int {
+    count.withLock { count in
+      count = max(count - 1, 0)
+      return count
+    }
+  }
 }

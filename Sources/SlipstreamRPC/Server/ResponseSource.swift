@@ -19,11 +19,23 @@ public protocol ResponseSource: AnyObject, Sendable {
   /// The serialized messages ready now, oldest first (empty when there are none). Called by
   /// one thread at a time.
   func takeReady() -> [[UInt8]]
+
+  /// True once the source has no message left and will produce none: checked after
+  /// ``takeReady()`` (whose messages are sent first), it makes `send(from:)` return so the
+  /// handler can end the call. A source that only ends with its call keeps the default,
+  /// false.
+  var isFinished: Bool { get }
+}
+
+extension ResponseSource {
+  /// Never finished: the source sends until the call ends.
+  public var isFinished: Bool { false }
 }
 
 extension ServerCallResponder {
-  /// Sends `source`'s messages until the call ends, from the calling task: the fallback for
-  /// transports without a cheaper way (each `wake` resumes the task, which writes what is ready).
+  /// Sends `source`'s messages until the call ends or the source is finished, from the
+  /// calling task: the fallback for transports without a cheaper way (each `wake` resumes the
+  /// task, which writes what is ready).
   /// - Parameters:
   ///   - source: Where the messages come from.
   ///   - headers: Initial metadata to send first, when they have not gone out yet.
@@ -32,7 +44,7 @@ extension ServerCallResponder {
     if let headers { try await sendHeaders(headers) }
     let signal = ResponseReadySignal()
     source.start(wake: { signal.fire() })
-    while true {
+    while !source.isFinished {
       try await signal.wait()
       for message in source.takeReady() { try await write(message, headers: nil) }
     }

@@ -21,13 +21,14 @@ public protocol ServerCallResponder: Sendable {
   /// - Throws: an error when the stream is gone.
   func sendHeaders(_ headers: Metadata) async throws
 
-  /// Sends the messages `source` makes ready until the call ends (see ``ResponseSource``);
-  /// a default implementation writes them from the calling task.
+  /// Sends the messages `source` makes ready until the call ends or the source is finished
+  /// (see ``ResponseSource``); a default implementation writes them from the calling task.
   /// - Parameters:
   ///   - source: Where the messages come from.
   ///   - headers: Initial metadata to send first, when they have not gone out yet.
   /// - Throws: an error when the stream is gone (client cancelled, connection lost) or the
-  ///   task is cancelled; it does not return otherwise.
+  ///   task is cancelled. Returns once ``ResponseSource/isFinished`` is true after its last
+  ///   messages were sent.
   func send(from source: any ResponseSource, headers: Metadata?) async throws
 
   /// Ends the call. Calls after the first have no effect.

@@ -69,11 +69,12 @@ public struct RPCWriter<Message: Sendable>: Sendable {
     try await sink(message)
   }
 
-  /// Sends the already serialized messages `source` makes ready until the call ends: the
-  /// transport collects them when the stream can take them, with no task hop per message
-  /// (see ``ResponseSource``).
+  /// Sends the already serialized messages `source` makes ready until the call ends or the
+  /// source is finished: the transport collects them when the stream can take them, with no
+  /// task hop per message (see ``ResponseSource``).
   /// - Throws: ``RPCError`` when the call is over (cancelled, failed or finished), or when
-  ///   this writer cannot take a source (`unimplemented`); it does not return otherwise.
+  ///   this writer cannot take a source (`unimplemented`). Returns once the source's last
+  ///   message was sent (``ResponseSource/isFinished``); the call is then still open.
   public func send(from source: any ResponseSource) async throws {
     guard let sourceSink else {
       throw RPCError(code: .unimplemented, message: "This writer cannot send from a response source; write each message instead.")

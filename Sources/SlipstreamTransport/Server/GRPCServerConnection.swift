@@ -210,6 +210,11 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
           try http2.sendData(id, try allocator.grpcMessages(messages, framer: &state.framer), endStream: false)
         }) else { return }
       }
+      if source.isFinished {
+        // Its last message is out: the handler goes on to end the call.
+        state.source = nil
+        state.responses.finishSource()
+      }
     }
     state.responses.setWritable(http2.isWritable(id))
   }

@@ -29,6 +29,8 @@ final class ResponseQueue: Sendable {
     /// The handler that handed over a source, waiting for the end of the stream.
     var endWaiter: CheckedContinuation<Void, any Error>?
     var endWaitCancelled = false
+    /// The handed-over source has produced its last message, and it was sent.
+    var sourceFinished = false
 
     var hasRoom: Bool { streamWritable && queuedBytes <= highWatermark }
     let highWatermark: Int
@@ -69,19 +71,21 @@ final class ResponseQueue: Sendable {
     }
   }
 
-  /// Suspends until the stream ends (the handler handed its messages to a source).
+  /// Suspends until the stream ends or the handed-over source finished (the handler handed
+  /// its messages to a source).
   /// - Throws: the error the stream ended with, or `CancellationError` when the task is
-  ///   cancelled first; it never returns normally.
+  ///   cancelled first; returns normally only after ``finishSource()``.
   func waitUntilClosed() async throws {
     try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-        let now: (any Error)? = state.withLock { state in
-          if let closed = state.closed { return closed }
-          if state.endWaitCancelled { return CancellationError() }
+        let now: Result<Void, any Error>? = state.withLock { state in
+          if let closed = state.closed { return .failure(closed) }
+          if state.endWaitCancelled { return .failure(CancellationError()) }
+          if state.sourceFinished { return .success(()) }
           state.endWaiter = continuation
           return nil
         }
-        if let now { continuation.resume(throwing: now) }
+        if let now { continuation.resume(with: now) }
       }
     } onCancel: {
       let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
@@ -91,6 +95,17 @@ final class ResponseQueue: Sendable {
       }
       waiter?.resume(throwing: CancellationError())
     }
+  }
+
+  /// Event loop: the handed-over source sent its last message; the handler waiting in
+  /// ``waitUntilClosed()`` goes on (to end the call), the stream stays open for it.
+  func finishSource() {
+    let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+      state.sourceFinished = true
+      defer { state.endWaiter = nil }
+      return state.endWaiter
+    }
+    waiter?.resume()
   }
 
   /// Writers waiting for room (for tests).

@@ -86,6 +86,55 @@ struct PricingShardingNetworkTests {
     }
   }
 
+  @Test("symbols evicted on one replica leave the merged stream with notices counted over it; it fails only when none is left")
+  func mergedStreamEvictions() async throws {
+    let deployment = try await ShardedReplicas.start(count: 3, capacity: 2) { replicas in
+      let map = try ShardMap(replicas: replicas)
+      return [map, map, map]
+    }
+    try await deployment.run { deployment in
+      let map = try #require(deployment.replicas[0].service.configuration.shard?.map)
+      let onZero = Self.symbols.filter { map.owner(of: $0).id == "pricing-0" }
+      let onOne = Self.symbols.filter { map.owner(of: $0).id == "pricing-1" }
+      try #require(onZero.count >= 4 && onOne.count >= 3)
+      let (sharded, _) = try deployment.shardedClient()
+      let streamed = [onZero[0], onZero[1], onOne[0]]
+      _ = try await sharded.subscribeBulk(clientID: "strategy", symbols: streamed, priority: .low)
+      // Cached first, so each arrives as its replica's snapshot: then every stream is attached.
+      deployment.push(streamed, bid: { "1.\($0 + 1)1" }, ask: "2")
+      var messages = sharded.streamQuotes(clientID: "strategy", symbols: streamed, sendSnapshot: true).makeAsyncIterator()
+      for _ in streamed { #expect(try #require(try await messages.next()).hasQuote) }
+
+      // Both of pricing-0's symbols are evicted: two notices, counted over the merged stream.
+      _ = try await sharded.subscribeBulk(clientID: "orders", symbols: [onZero[2], onZero[3]], priority: .high)
+      var notices: [Slipstream_Pricing_V1_SymbolStreamEnded] = []
+      while notices.count < 2, let message = try await messages.next() {
+        if message.hasEnded { notices.append(message.ended) }
+      }
+      #expect(Set(notices.map(\.symbol.ticker)) == [onZero[0].value, onZero[1].value])
+      #expect(notices.map(\.symbolsLeft) == [2, 1])
+      #expect(notices.allSatisfy { $0.reason == .evicted })
+
+      // pricing-0's stream has ended; the merged stream still carries pricing-1's symbol.
+      deployment.push([onOne[0]], bid: { _ in "7.77" }, ask: "8")
+      var next = try #require(try await messages.next())
+      while next.quote.bid.value != "7.77" { next = try #require(try await messages.next()) }
+      #expect(next.quote.symbol.ticker == onOne[0].value)
+
+      // Evicting the last symbol anywhere ends the merged stream as a direct one would.
+      _ = try await sharded.subscribeBulk(clientID: "orders", symbols: [onOne[1], onOne[2]], priority: .high)
+      var last = try #require(try await messages.next())
+      while !last.hasEnded { last = try #require(try await messages.next()) }
+      #expect(last.ended.symbol.ticker == onOne[0].value && last.ended.symbolsLeft == 0)
+      await #expect {
+        _ = try await messages.next()
+      } throws: { error in
+        (error as? RPCError)?.code == .failedPrecondition
+          && (error as? RPCError)?.message.hasPrefix("no symbol left on this stream: \(onOne[0]) was evicted") == true
+      }
+    }
+  }
+
   @Test("cancelling the merged stream's consumer ends it and cancels every replica stream")
   func mergedStreamCancels() async throws {
     try await Self.threeReplicas().run { deployment in

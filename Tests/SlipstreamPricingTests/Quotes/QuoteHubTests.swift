@@ -51,14 +51,14 @@ struct QuoteHubTests {
   @Test("a mailbox that is not read keeps one quote per symbol and counts the rest as skipped")
   func conflates() throws {
     let hub = QuoteHub(source: "test")
-    let mailbox = QuoteMailbox(client: "slow")
+    let mailbox = QuoteMailbox(client: "slow", symbols: [sym("AAPL"), sym("MSFT")])
     hub.attach(mailbox, to: [sym("AAPL"), sym("MSFT")], snapshot: false)
     for cents in 0..<1_000 {
       hub.publish(quote("AAPL", bid: "1.\(String(format: "%03d", cents))", ask: "2"))
     }
     hub.publish(quote("MSFT", bid: "3", ask: "4"))
     hub.publish(quote("AAPL", bid: "1.5", ask: "2"))
-    let (deliveries, total) = try #require(mailbox.takeAll())
+    let (deliveries, _, total, _) = try #require(mailbox.takeAll())
     #expect(deliveries.map(\.quote.quote.symbol) == [sym("AAPL"), sym("MSFT")])
     #expect(deliveries[0].quote.quote.bid == "1.5")
     #expect(deliveries[0].quote.sequence == 1_001)
@@ -71,32 +71,56 @@ struct QuoteHubTests {
   func snapshot() throws {
     let hub = QuoteHub(source: "test")
     hub.publish(quote("AAPL", bid: "1", ask: "2"))
-    let mailbox = QuoteMailbox(client: "c")
+    let mailbox = QuoteMailbox(client: "c", symbols: [sym("AAPL"), sym("MSFT")])
     hub.attach(mailbox, to: [sym("AAPL"), sym("MSFT")], snapshot: true)
-    let (deliveries, _) = try #require(mailbox.takeAll())
+    let (deliveries, _, _, _) = try #require(mailbox.takeAll())
     #expect(deliveries.map(\.quote.quote.symbol) == [sym("AAPL")])
   }
 
-  @Test("detached and closed mailboxes get nothing")
-  func closeAndDetach() {
+  @Test("an ended symbol gets a notice after its pending quote, then nothing; the last one finishes the mailbox")
+  func endedSymbols() throws {
     let hub = QuoteHub(source: "test")
-    let mailbox = QuoteMailbox(client: "c")
-    hub.attach(mailbox, to: [sym("AAPL")], snapshot: false)
-    hub.detach(client: "c", from: sym("AAPL"))
-    #expect(hub.listenerCount(sym("AAPL")) == 0)
+    let mailbox = QuoteMailbox(client: "c", symbols: [sym("AAPL"), sym("MSFT")])
+    let other = QuoteMailbox(client: "d", symbols: [sym("AAPL")])
+    hub.attach(mailbox, to: [sym("AAPL"), sym("MSFT")], snapshot: false)
+    hub.attach(other, to: [sym("AAPL")], snapshot: false)
+    let wakes = Mutex(0)
+    mailbox.start { wakes.withLock { $0 += 1 } }
     hub.publish(quote("AAPL", bid: "1", ask: "2"))
-    #expect(mailbox.takeAll() == nil)
-    let closed = QuoteMailbox(client: "c")
+    #expect(hub.end(client: "c", symbol: sym("AAPL"), reason: .evicted, detail: "why").isEmpty)  // already pending: no second wake
+    #expect(hub.end(client: "c", symbol: sym("AAPL"), reason: .evicted, detail: "again").isEmpty)  // not carried any more
+    hub.publish(quote("AAPL", bid: "1.1", ask: "2"))
+    #expect(hub.listenerCount(sym("AAPL")) == 1)  // the other client's stream still listens
+    let (deliveries, endings, _, finished) = try #require(mailbox.takeAll())
+    #expect(deliveries.map(\.quote.quote.bid) == ["1"])
+    #expect(endings == [QuoteMailbox.Ending(symbol: sym("AAPL"), reason: .evicted, detail: "why", symbolsLeft: 1)])
+    #expect(!finished && !mailbox.isFinished && mailbox.lastEnding == nil)
+    #expect(other.takeAll()?.deliveries.count == 1)
+    // Ending the last symbol wakes the (empty) reader; the mailbox finishes once it is taken.
+    let wake = hub.end(client: "c", symbol: sym("MSFT"), reason: .unsubscribed, detail: "bye")
+    #expect(wake.count == 1)
+    #expect(!mailbox.isFinished)
+    let last = try #require(mailbox.takeAll())
+    #expect(last.endings.map(\.symbolsLeft) == [0] && last.finished)
+    #expect(mailbox.isFinished && mailbox.lastEnding?.reason == .unsubscribed)
+    #expect(hub.listenerCount(sym("MSFT")) == 0)
+  }
+
+  @Test("closed mailboxes get nothing")
+  func closed() {
+    let hub = QuoteHub(source: "test")
+    let closed = QuoteMailbox(client: "c", symbols: [sym("AAPL")])
     hub.attach(closed, to: [sym("AAPL")], snapshot: false)
     closed.close()
     hub.publish(quote("AAPL", bid: "1", ask: "2"))
+    #expect(hub.end(client: "c", symbol: sym("AAPL"), reason: .evicted, detail: "why").isEmpty)
     #expect(closed.takeAll() == nil)
   }
 
   @Test("the reader is woken once when its mailbox stops being empty, not per quote, and not after close")
   func wakesOncePerEmptyToPending() {
     let hub = QuoteHub(source: "test")
-    let mailbox = QuoteMailbox(client: "c")
+    let mailbox = QuoteMailbox(client: "c", symbols: [sym("AAPL"), sym("MSFT")])
     let wakes = Mutex(0)
     hub.attach(mailbox, to: [sym("AAPL"), sym("MSFT")], snapshot: false)
     mailbox.start { wakes.withLock { $0 += 1 } }
@@ -116,7 +140,7 @@ struct QuoteHubTests {
   @Test("a stream source numbers its responses across takes and carries each quote's skipped count")
   func streamSourceNumbersResponses() throws {
     let hub = QuoteHub(source: "test")
-    let mailbox = QuoteMailbox(client: "c")
+    let mailbox = QuoteMailbox(client: "c", symbols: [sym("AAPL"), sym("MSFT")])
     hub.attach(mailbox, to: [sym("AAPL"), sym("MSFT")], snapshot: false)
     let source = QuoteStreamSource(mailbox: mailbox, metrics: PricingMetrics())
     source.start {}

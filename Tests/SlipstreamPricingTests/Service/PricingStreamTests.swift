@@ -34,6 +34,18 @@ struct PricingStreamTests {
     }
   }
 
+  @Test("an evicted symbol leaves the stream with a notice; the last one ends it FAILED_PRECONDITION")
+  func evictionsEndTheStream() async throws {
+    try await withPricing(PricingConfiguration(capacity: 2)) { pricing in
+      try await StreamEndingScenario.evictions(pricing.client, pricing.feed)
+    }
+  }
+
+  @Test("unsubscribing a stream's last symbol sends a notice and ends the stream OK")
+  func unsubscribingEndsTheStream() async throws {
+    try await withPricing { pricing in try await StreamEndingScenario.unsubscribing(pricing.client, pricing.feed) }
+  }
+
   @Test("subscribers get the snapshot, then every quote in order with stream sequence numbers")
   func deliversInOrder() async throws {
     try await withPricing { pricing in
@@ -97,7 +109,7 @@ struct PricingStreamTests {
     }
   }
 
-  @Test("an evicted symbol stops streaming to its holder; other symbols keep going")
+  @Test("an evicted symbol stops streaming to its holder after a notice; other symbols keep going")
   func evictionStopsSymbol() async throws {
     try await withPricing(PricingConfiguration(capacity: 2)) { pricing in
       _ = try await pricing.client.subscribeBulk(.make("s", ["AAPL", "MSFT"], .low))
@@ -106,7 +118,10 @@ struct PricingStreamTests {
         let evicting = try await pricing.client.subscribeBulk(.make("orders", ["TSLA"], .high))
         #expect(evicting.results.first?.evictedSymbol.ticker == "AAPL")
         #expect(pricing.service.hub.listenerCount(sym("AAPL")) == 0)
+        pricing.feed.push(quote("AAPL", bid: "1", ask: "2"))  // not upstream any more: dropped
         pricing.feed.push(quote("MSFT", bid: "1", ask: "2"))
+        let notice = try #require(try await messages.next())
+        #expect(notice.ended.symbol.ticker == "AAPL" && notice.ended.symbolsLeft == 1)
         let next = try #require(try await messages.next())
         #expect(next.quote.symbol.ticker == "MSFT")
       }

@@ -15,12 +15,14 @@ struct ShardedReplicas {
 
   /// Starts `count` replicas with ids `pricing-0`, `pricing-1`, ... on reserved ports.
   /// - Parameters:
+  ///   - capacity: Every replica's upstream symbol cap.
   ///   - configureServer: Adjusts every replica's server configuration.
   ///   - maps: Given the replicas (with their real addresses), the shard map each one runs with.
   /// - Throws: The last error when three attempts fail (a bind error, or `ShardMapError`
   ///   from `maps`).
   static func start(
     count: Int,
+    capacity: Int = 30,
     configureServer: (inout GRPCServerConfiguration) -> Void = { _ in },
     maps: ([ShardReplica]) throws -> [ShardMap]
   ) async throws -> ShardedReplicas {
@@ -34,7 +36,7 @@ struct ShardedReplicas {
         for (index, map) in perReplica.enumerated() {
           let shard = try ShardAssignment(map: map, selfID: replicas[index].id)
           started.append(try await PricingServerFixture.start(
-            PricingConfiguration(capacity: 30, shard: shard), port: ports[index], configureServer: configureServer))
+            PricingConfiguration(capacity: capacity, shard: shard), port: ports[index], configureServer: configureServer))
         }
         return ShardedReplicas(replicas: started)
       } catch {
