@@ -33,13 +33,24 @@ public final class PostgresLedgerStore: LedgerStore {
       dialect: .postgres,
       options: options,
       commitBatch: { batch in
-        try await client.withTransaction(logger: Self.logger) { connection in
-          let stamp = now()
-          let heads = try await Self.fetch(connection, batch.headsRead.sql, batch.headsRead.arguments)
-          let assumed = try batch.planAssumingNew(heads: heads, now: stamp)
-          if try await Self.insertUnlessAnIDRepeats(assumed.rows, on: connection) {
+        // Inserted as planned, without a savepoint (two round trips and a subtransaction
+        // per batch). A repeated id is rare (a retry or a conflict): it rolls the whole
+        // transaction back, and a second one plans against what is stored.
+        do {
+          return try await client.withTransaction(logger: Self.logger) { connection in
+            let heads = try await Self.fetch(connection, batch.headsRead.sql, batch.headsRead.arguments)
+            let assumed = try batch.planAssumingNew(heads: heads, now: now())
+            for statement in assumed.rows.postgresStatements() {
+              try await connection.query(Self.query(statement.sql, statement.arguments), logger: Self.logger)
+            }
             return (assumed.results, assumed.rows.heads)
           }
+        } catch let error as PostgresTransactionError where Self.anIDRepeats(error) {
+          // Nothing of the first attempt was committed.
+        }
+        return try await client.withTransaction(logger: Self.logger) { connection in
+          let stamp = now()
+          let heads = try await Self.fetch(connection, batch.headsRead.sql, batch.headsRead.arguments)
           var lookedUp: [(lookup: LedgerBatch.Lookup, rows: [[String]])] = []
           for lookup in batch.lookups {
             lookedUp.append((lookup, try await Self.fetch(connection, lookup.sql, lookup.arguments)))
@@ -143,20 +154,11 @@ public final class PostgresLedgerStore: LedgerStore {
     }
   }
 
-  /// Inserts `rows` under a savepoint; if a unique key refuses one (SQLSTATE 23505: a stored
-  /// id repeats), undoes them and returns false, leaving the transaction usable.
-  private static func insertUnlessAnIDRepeats(_ rows: LedgerBatchRows, on connection: PostgresConnection) async throws -> Bool {
-    try await connection.query("SAVEPOINT assume_new", logger: logger)
-    do {
-      for statement in rows.postgresStatements() {
-        try await connection.query(query(statement.sql, statement.arguments), logger: logger)
-      }
-    } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-      try await connection.query("ROLLBACK TO SAVEPOINT assume_new", logger: logger)
-      return false
-    }
-    try await connection.query("RELEASE SAVEPOINT assume_new", logger: logger)
-    return true
+  /// True when the transaction failed in its body because a unique key refused a row
+  /// (SQLSTATE 23505: a stored id repeats) and was rolled back.
+  private static func anIDRepeats(_ error: PostgresTransactionError) -> Bool {
+    guard error.rollbackError == nil, let failure = error.closureError as? PSQLError else { return false }
+    return failure.serverInfo?[.sqlState] == "23505"
   }
 
   private static func query(_ sql: String, _ arguments: SQLArguments) -> PostgresQuery {

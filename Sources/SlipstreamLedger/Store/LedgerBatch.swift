@@ -13,11 +13,12 @@ import SlipstreamDomain
 /// ``planAssumingNew(heads:now:)``: the plan made in advance if the stored heads are the ones
 /// it assumed, otherwise a plan made now against the stored heads. It inserts those rows,
 /// and if no unique key refused one, that is the whole batch. Retries and conflicts are
-/// rare, so the common batch needs no lookups. If a key was refused, the store undoes the
-/// inserts (PostgreSQL rolls back a savepoint; SQLite rolls back the transaction and starts
-/// another, since a savepoint there copies every page the batch changes), reads the heads
-/// again, runs the ``lookups`` (the stored trades and decisions the batch's ids name; their
-/// SQL is built only then), plans with ``plan(heads:lookedUp:now:)`` and inserts those rows.
+/// rare, so the common batch needs no lookups. If a key was refused, the store rolls the
+/// transaction back (no savepoint: under SQLite one copies every page the batch changes,
+/// under PostgreSQL it costs two round trips and a subtransaction per batch) and in a second
+/// transaction reads the heads again, runs the ``lookups`` (the stored trades and decisions
+/// the batch's ids name; their SQL is built only then), plans with
+/// ``plan(heads:lookedUp:now:)`` and inserts those rows.
 package struct LedgerBatch: Sendable {
   /// The batch's writes, in order.
   package private(set) var writes: [LedgerWrite] = []
