@@ -126,6 +126,10 @@ def main() -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    # A child inherits its spawning thread's signal mask; the Swift test runner's threads
+    # block SIGTERM and SIGINT, so without this the test's terminate() never reached us and
+    # every run left its servers behind.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     stop.wait()
     server.stop(grace=1).wait()
     return 0
