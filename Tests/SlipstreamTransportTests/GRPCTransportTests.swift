@@ -71,6 +71,29 @@ struct GRPCTransportTests {
     }
   }
 
+  /// A burst of responses is framed into one buffer per drain; with gzip on, the large ones
+  /// are compressed and the small ones not, side by side in that buffer.
+  @Test(arguments: securities, executions)
+  func streamedResponsesKeepOrderWithAndWithoutCompression(kind: String, handlers: HandlerExecution) async throws {
+    let pki = try TestPKI()
+    let (server, client) = securityPair(kind, pki: pki)
+    for compression in [CompressionAlgorithm.identity, .gzip] {
+      try await withServer(
+        security: server, clientSecurity: client, handlers: handlers, configure: { $0.responseCompression = compression }
+      ) { rpc, _, _ in
+        let codec = self.codec
+        let streamed = try await rpc.serverStreaming(Test.expand, request: "3000/1500", serializer: codec, deserializer: codec) {
+          response in
+          var items: [String] = []
+          for try await item in response.messages { items.append(item) }
+          return items
+        }
+        let padding = String(repeating: "=", count: 1500)
+        #expect(streamed == (0..<3000).map { $0.isMultiple(of: 2) ? "\($0)\(padding)" : "\($0)" }, "\(compression)")
+      }
+    }
+  }
+
   @Test(arguments: executions)
   func manyConcurrentCallsShareOneConnection(handlers: HandlerExecution) async throws {
     try await withServer(handlers: handlers) { rpc, _, _ in

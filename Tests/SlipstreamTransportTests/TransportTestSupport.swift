@@ -52,8 +52,11 @@ struct TransportTestService: RPCService {
     router.registerUnary(Test.whoAmI, deserializer: codec, serializer: codec) { _, context in
       "\(name)|\(context.peer.identity?.commonName ?? "anonymous")"
     }
+    // "N": the messages "0" … "N-1"; "N/P": every even-numbered one padded with P "=".
     router.registerServerStreaming(Test.expand, deserializer: codec, serializer: codec) { request, writer, _ in
-      for i in 0..<(Int(request) ?? 0) { try await writer.write("\(i)") }
+      let parts = request.split(separator: "/")
+      let padding = parts.count > 1 ? String(repeating: "=", count: Int(parts[1]) ?? 0) : ""
+      for i in 0..<(Int(parts.first ?? "") ?? 0) { try await writer.write(i.isMultiple(of: 2) ? "\(i)\(padding)" : "\(i)") }
     }
     router.registerClientStreaming(Test.collect, deserializer: codec, serializer: codec) { requests, _ in
       var count = 0

@@ -20,18 +20,25 @@ extension ByteBufferAllocator {
   /// Frames several messages back to back in one buffer (one DATA frame's worth).
   func grpcMessages(_ payloads: [[UInt8]], framer: inout MessageFramer) throws(WireError) -> ByteBuffer {
     if payloads.count == 1 { return try grpcMessage(payloads[0], framer: &framer) }
-    if framer.compression == .identity {
-      var buffer = self.buffer(capacity: payloads.reduce(0) { $0 &+ 5 &+ $1.count })
-      for payload in payloads { buffer.writeUncompressedGRPCMessage(payload) }
-      return buffer
-    }
-    var framed: [UInt8] = []
-    for payload in payloads { try framer.append(payload, into: &framed) }
-    return self.buffer(bytes: framed)
+    var buffer = self.buffer(capacity: payloads.reduce(0) { $0 &+ 5 &+ $1.count })
+    for payload in payloads { try buffer.writeGRPCMessage(payload, framer: &framer) }
+    return buffer
   }
 }
 
 extension ByteBuffer {
+  /// Appends one gRPC length-prefixed message (compressed when `framer`'s algorithm is not
+  /// identity and the payload reaches its threshold).
+  mutating func writeGRPCMessage(_ payload: [UInt8], framer: inout MessageFramer) throws(WireError) {
+    if framer.compression == .identity {
+      writeUncompressedGRPCMessage(payload)
+      return
+    }
+    var framed: [UInt8] = []
+    try framer.append(payload, into: &framed)
+    writeBytes(framed)
+  }
+
   /// Appends flag 0, the big-endian length and the payload.
   fileprivate mutating func writeUncompressedGRPCMessage(_ payload: [UInt8]) {
     writeInteger(UInt8(0))

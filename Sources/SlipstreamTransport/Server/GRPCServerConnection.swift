@@ -178,10 +178,33 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
 
   /// Sends everything the handler queued since the last drain, in order, in this loop turn
   /// (the HTTP/2 handler flushes once at its end).
+  ///
+  /// Consecutive messages are framed into one buffer and handed to HTTP/2 at once (it cuts
+  /// DATA frames from its queue by size anyway), so a burst of small messages costs one
+  /// buffer and one hand-off, not one per message.
   fileprivate func drain(_ id: HTTP2StreamID) {
     guard let state = streams[id] else { return }
+    /// Messages framed but not handed to HTTP/2 yet.
+    var framed: ByteBuffer?
+    /// Hands `framed` to HTTP/2; false when the stream had to be reset.
+    func sendFramed() -> Bool {
+      guard let buffer = framed else { return true }
+      framed = nil
+      return sendOrReset(state, "The response", { try http2.sendData(id, buffer, endStream: false) })
+    }
     for item in state.responses.takeAll() {
       guard !state.finished else { break }
+      if case .message(let payload, nil) = item {
+        guard sendOrReset(state, "The response", {
+          if framed == nil {
+            framed = try allocator.grpcMessage(payload, framer: &state.framer)
+          } else {
+            try framed!.writeGRPCMessage(payload, framer: &state.framer)
+          }
+        }) else { return }
+        continue
+      }
+      guard sendFramed() else { return }
       switch item {
       case .headers(let headers):
         guard sendOrReset(state, "The headers", { try sendResponseHeaders(headers, state: state) }) else { return }
@@ -200,7 +223,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
         source.start(wake: wake)
       }
     }
-    guard !state.finished else { return }
+    guard !state.finished, sendFramed() else { return }
     if let source = state.source, http2.isWritable(id) {
       // Everything the source holds goes out in one DATA frame; while the stream is full
       // nothing is taken, so the source keeps conflating (writability brings us back).
