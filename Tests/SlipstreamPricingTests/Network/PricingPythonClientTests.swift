@@ -38,9 +38,26 @@ struct PythonClientSummary: Decodable {
     let skipped: Int
   }
 
+  struct Ending: Decodable, Equatable {
+    let has_quote: Bool
+    let symbol: String
+    let reason: String
+    let symbols_left: Int
+    let detail: String
+    let sequence: Int
+  }
+
+  struct Leaving: Decodable {
+    let evicted_symbol: String
+    let endings: [Ending]
+    let messages_after: Int
+    let status: String
+  }
+
   let bulk: [Bulk]
   let list: Listing
   let quotes: [StreamedQuote]
+  let leaving: Leaving
   let health: [String: String]
 }
 
@@ -57,7 +74,7 @@ struct PricingPythonClientTests {
       refusal_reason: "REFUSAL_REASON_UNSPECIFIED", detail: "")
   }
 
-  @Test("40 symbols at mixed priorities from Python: exact evictions, refusals, usage, streamed quotes and health")
+  @Test("40 symbols at mixed priorities from Python: exact evictions, refusals, usage, streamed quotes, ended notices and health")
   func fortySymbolsFromPython() async throws {
     let tickers = PricingScenario.tickers
     let pki = try await NetworkPKI.shared()
@@ -120,6 +137,20 @@ struct PricingPythonClientTests {
         .init(symbol: "LIN", bid: "450.5", ask: "451", source: "manual", quote_sequence: 1, sequence: 2, skipped: 0),
         .init(symbol: "MCD", bid: "290.01", ask: "290.02", source: "manual", quote_sequence: 1, sequence: 3, skipped: 0),
       ])
+      // The evicted and the unsubscribed symbol each left the stream with a notice; then the
+      // stream ended with OK.
+      #expect(summary.leaving.evicted_symbol == tickers[5])
+      #expect(summary.leaving.endings == [
+        .init(
+          has_quote: false, symbol: tickers[5], reason: "REASON_EVICTED", symbols_left: 1,
+          detail: "\(tickers[5]) was evicted: a HIGH subscription needed its upstream slot (capacity 30, held at LOW); "
+            + "subscribe again at a higher priority and open a new stream for it",
+          sequence: 1),
+        .init(
+          has_quote: false, symbol: tickers[6], reason: "REASON_UNSUBSCRIBED", symbols_left: 0,
+          detail: "\(tickers[6]) was unsubscribed by client research", sequence: 2),
+      ])
+      #expect(summary.leaving.messages_after == 0 && summary.leaving.status == "OK")
       #expect(summary.health == ["": "SERVING", "slipstream.pricing.v1.PricingService": "SERVING"])
     }
   }

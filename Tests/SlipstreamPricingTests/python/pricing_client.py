@@ -14,7 +14,10 @@ scenario of SubscriptionBookTests.fortySymbolScenario:
   3. StreamQuotes for three of "orders"' symbols: once the server's headers arrive it prints
      "STREAMING <ticker>,<ticker>,..." and reads one quote per symbol, which the Swift test
      pushes when it sees that line;
-  4. grpc.health.v1 Check for "" and "slipstream.pricing.v1.PricingService".
+  4. StreamQuotes for two of "research"' symbols: a HIGH subscription evicts the first and
+     "research" unsubscribes the second; each arrives as an `ended` notice and the stream
+     then ends with OK;
+  5. grpc.health.v1 Check for "" and "slipstream.pricing.v1.PricingService".
 
 It reports what it saw, not whether it was right: the last line is "SUMMARY <json>" and the
 Swift test checks every field. Exit status: 0 after the summary, 1 on an RPC failure, 2 if the
@@ -141,6 +144,36 @@ def main() -> int:
                 break
         call.cancel()
         summary["quotes"] = quotes
+
+        # Symbols leaving a stream: "research" streams two of its LOW symbols; a HIGH
+        # subscription evicts the oldest LOW one (the first), then "research" unsubscribes
+        # the second. Each arrives as an `ended` notice, and the stream then ends (OK).
+        leaving = [TICKERS[5], TICKERS[6]]
+        call = stub.StreamQuotes(pricing_pb2.StreamQuotesRequest(client_id="research", symbols=symbols(leaving)),
+                                 timeout=TIMEOUT)
+        call.initial_metadata()
+        messages = iter(call)
+        endings = []
+
+        def next_ending():
+            message = next(messages)
+            endings.append({
+                "has_quote": message.HasField("quote"), "symbol": message.ended.symbol.ticker,
+                "reason": pricing_pb2.SymbolStreamEnded.Reason.Name(message.ended.reason),
+                "symbols_left": message.ended.symbols_left, "detail": message.ended.detail,
+                "sequence": message.sequence,
+            })
+
+        evicting = subscribe("orders", [TICKERS[35]], priority.SUBSCRIPTION_PRIORITY_HIGH)
+        next_ending()
+        stub.Unsubscribe(pricing_pb2.UnsubscribeRequest(client_id="research", symbols=symbols([TICKERS[6]])),
+                         timeout=TIMEOUT)
+        next_ending()
+        after = [message.sequence for message in messages]  # ends when the server ends the call
+        summary["leaving"] = {
+            "evicted_symbol": evicting["results"][0]["evicted_symbol"], "endings": endings,
+            "messages_after": len(after), "status": call.code().name,
+        }
 
         health = health_grpc.HealthStub(channel)
         summary["health"] = {
