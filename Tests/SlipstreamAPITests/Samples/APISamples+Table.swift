@@ -72,6 +72,12 @@ extension APISamples {
       $0.sequence = 18_000_000_000_000_000_000
       $0.skipped = 3
       $0.totalSkipped = 12_345
+      $0.ended = .with {
+        $0.symbol = aapl
+        $0.reason = .evicted
+        $0.symbolsLeft = 2
+        $0.detail = "AAPL was evicted: a HIGH subscription needed its upstream slot — résumé"
+      }
     }),
     sample(Slipstream_Pricing_V1_ListSubscriptionsRequest.with { $0.clientID = "strategy-7" }),
     sample(Slipstream_Pricing_V1_ListSubscriptionsResponse.with {

@@ -248,7 +248,9 @@ def samples(pool: descriptor_pool.DescriptorPool) -> list[tuple[str, object]]:
             symbols=[aapl, btc], subscribe_missing=True, send_snapshot=True)),
         (pricing + "StreamQuotesResponse", make(
             pricing + "StreamQuotesResponse", quote=quote, sequence=18_000_000_000_000_000_000,
-            skipped=3, total_skipped=12_345)),
+            skipped=3, total_skipped=12_345,
+            ended={"symbol": aapl, "reason": "REASON_EVICTED", "symbols_left": 2,
+                   "detail": "AAPL was evicted: a HIGH subscription needed its upstream slot — résumé"})),
         (pricing + "ListSubscriptionsRequest", make(
             pricing + "ListSubscriptionsRequest", client_id="strategy-7")),
         (pricing + "ListSubscriptionsResponse", make(
