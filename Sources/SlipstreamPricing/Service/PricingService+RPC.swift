@@ -158,20 +158,16 @@ extension PricingService: RPCService {
     let client = try validClient(request.clientID, field: "client_id")
     let symbols = Array(Set(try validSymbols(request.symbols, allowEmpty: false))).sorted { $0.value < $1.value }
     try requireOwnership(symbols, context: context)
-    let missing = state.withLock { state in symbols.filter { !state.book.holds(client, $0) } }
-    if !missing.isEmpty {
-      guard request.subscribeMissing else {
-        throw RPCError(
-          code: .failedPrecondition,
-          message: "client \(client) does not hold subscriptions to \(missing.map(\.value).joined(separator: ", ")); "
-            + "call SubscribeBulk first or set subscribe_missing")
-      }
-      let outcome = subscribe(client: client, symbols: missing, priority: .normal, connection: context.connection)
-      let refused = outcome.results.compactMap { result -> String? in
-        if case .refused(let refusal) = result.outcome { "\(result.symbol): \(refusal)" } else { nil }
-      }
-      if !refused.isEmpty {
-        throw RPCError(code: .resourceExhausted, message: "cannot subscribe \(refused.joined(separator: "; "))")
+    if request.subscribeMissing {
+      let missing = state.withLock { state in symbols.filter { !state.book.holds(client, $0) } }
+      if !missing.isEmpty {
+        let outcome = subscribe(client: client, symbols: missing, priority: .normal, connection: context.connection)
+        let refused = outcome.results.compactMap { result -> String? in
+          if case .refused(let refusal) = result.outcome { "\(result.symbol): \(refusal)" } else { nil }
+        }
+        if !refused.isEmpty {
+          throw RPCError(code: .resourceExhausted, message: "cannot subscribe \(refused.joined(separator: "; "))")
+        }
       }
     }
     try await stream(symbols: symbols, client: client, snapshot: request.sendSnapshot, writer: writer)
@@ -187,7 +183,19 @@ extension PricingService: RPCService {
   /// the client unsubscribed it, FAILED_PRECONDITION with the reason when it was evicted.
   private func stream(symbols: [Symbol], client: String, snapshot: Bool, writer: RPCWriter<[UInt8]>) async throws {
     let mailbox = QuoteMailbox(client: client, symbols: symbols)
-    hub.attach(mailbox, to: symbols, snapshot: snapshot)
+    // Checked and attached under the subscription lock: an eviction or unsubscribe between a
+    // separate check and the attach would leave a symbol on the stream that no notice ends.
+    let missing = state.withLock { state in
+      let missing = symbols.filter { !state.book.holds(client, $0) }
+      if missing.isEmpty { hub.attach(mailbox, to: symbols, snapshot: snapshot) }
+      return missing
+    }
+    guard missing.isEmpty else {
+      throw RPCError(
+        code: .failedPrecondition,
+        message: "client \(client) does not hold subscriptions to \(missing.map(\.value).joined(separator: ", ")); "
+          + "call SubscribeBulk first or set subscribe_missing")
+    }
     defer {
       hub.detach(mailbox)
       mailbox.close()
