@@ -67,6 +67,8 @@ public enum ShardMapError: Error, Sendable, Hashable, CustomStringConvertible {
   case emptyID(address: String)
   case duplicateID(String)
   case unknownSelf(String)
+  /// A sharded client was given no client for this replica of its map.
+  case noClient(String)
 
   public var description: String {
     switch self {
@@ -74,6 +76,7 @@ public enum ShardMapError: Error, Sendable, Hashable, CustomStringConvertible {
     case .emptyID(let address): "the replica at \(address) has an empty id"
     case .duplicateID(let id): "replica id \(id) appears more than once; ids must be unique"
     case .unknownSelf(let id): "this replica's id \(id) is not in the replica list"
+    case .noClient(let id): "no client for replica \(id); a sharded client needs one for every replica of its map"
     }
   }
 }

@@ -16,9 +16,9 @@ public struct ShardedPricingClient: Sendable {
   /// - Parameters:
   ///   - map: The replicas (the same list the replicas are configured with).
   ///   - clients: A typed client per replica id.
-  /// - Throws: ``ShardMapError/unknownSelf(_:)`` naming a replica without a client.
+  /// - Throws: ``ShardMapError/noClient(_:)`` naming a replica without a client.
   public init(map: ShardMap, clients: [String: Client]) throws(ShardMapError) {
-    for replica in map.replicas where clients[replica.id] == nil { throw .unknownSelf(replica.id) }
+    for replica in map.replicas where clients[replica.id] == nil { throw .noClient(replica.id) }
     self.map = map
     self.clients = clients
   }

@@ -1,5 +1,6 @@
 import SlipstreamDomain
 @testable import SlipstreamPricing
+import SlipstreamRPC
 import Testing
 
 @Suite("Rendezvous-hash shard map")
@@ -74,5 +75,16 @@ struct ShardMapTests {
     }
     #expect(throws: ShardMapError.unknownSelf("z")) { try ShardAssignment(map: Self.three, selfID: "z") }
     #expect("\(ShardMapError.duplicateID("a"))" == "replica id a appears more than once; ids must be unique")
+  }
+
+  @Test("a sharded client without a client for every replica is refused, naming the replica")
+  func shardedClientNeedsEveryReplica() {
+    let client = ShardedPricingClient.Client(RPCClient(transport: InProcessTransport(server: RPCServer(services: []))))
+    #expect(throws: ShardMapError.noClient("pricing-2")) {
+      try ShardedPricingClient(map: Self.three, clients: ["pricing-0": client, "pricing-1": client])
+    }
+    #expect(
+      "\(ShardMapError.noClient("pricing-2"))"
+        == "no client for replica pricing-2; a sharded client needs one for every replica of its map")
   }
 }
