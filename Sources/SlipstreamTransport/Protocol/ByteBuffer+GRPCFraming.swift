@@ -7,19 +7,13 @@ extension ByteBufferAllocator {
   ///   - payload: The serialized message.
   ///   - framer: Compresses when its algorithm is not identity.
   func grpcMessage(_ payload: [UInt8], framer: inout MessageFramer) throws(WireError) -> ByteBuffer {
-    if framer.compression == .identity {
-      var buffer = self.buffer(capacity: 5 &+ payload.count)
-      buffer.writeUncompressedGRPCMessage(payload)
-      return buffer
-    }
-    var framed: [UInt8] = []
-    try framer.append(payload, into: &framed)
-    return self.buffer(bytes: framed)
+    var buffer = self.buffer(capacity: 5 &+ payload.count)
+    try buffer.writeGRPCMessage(payload, framer: &framer)
+    return buffer
   }
 
   /// Frames several messages back to back in one buffer (one DATA frame's worth).
   func grpcMessages(_ payloads: [[UInt8]], framer: inout MessageFramer) throws(WireError) -> ByteBuffer {
-    if payloads.count == 1 { return try grpcMessage(payloads[0], framer: &framer) }
     var buffer = self.buffer(capacity: payloads.reduce(0) { $0 &+ 5 &+ $1.count })
     for payload in payloads { try buffer.writeGRPCMessage(payload, framer: &framer) }
     return buffer

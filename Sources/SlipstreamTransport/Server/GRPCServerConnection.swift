@@ -194,7 +194,14 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     }
     for item in state.responses.takeAll() {
       guard !state.finished else { break }
-      if case .message(let payload, nil) = item {
+      // Every item but a message first hands over the messages framed before it.
+      switch item {
+      case .headers(let headers):
+        guard sendFramed(), sendOrReset(state, "The headers", { try sendResponseHeaders(headers, state: state) }) else { return }
+      case .message(let payload, let headers):
+        if let headers {
+          guard sendFramed(), sendOrReset(state, "The headers", { try sendResponseHeaders(headers, state: state) }) else { return }
+        }
         guard sendOrReset(state, "The response", {
           if framed == nil {
             framed = try allocator.grpcMessage(payload, framer: &state.framer)
@@ -202,20 +209,11 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
             try framed!.writeGRPCMessage(payload, framer: &state.framer)
           }
         }) else { return }
-        continue
-      }
-      guard sendFramed() else { return }
-      switch item {
-      case .headers(let headers):
-        guard sendOrReset(state, "The headers", { try sendResponseHeaders(headers, state: state) }) else { return }
-      case .message(let payload, let headers):
-        guard sendOrReset(state, "The response", {
-          if let headers { try sendResponseHeaders(headers, state: state) }
-          try http2.sendData(id, try allocator.grpcMessage(payload, framer: &state.framer), endStream: false)
-        }) else { return }
       case .finish(let headers, let lastMessage, let status, let trailers):
+        guard sendFramed() else { return }
         finish(id, headers: headers, lastMessage: lastMessage, status: status, trailers: trailers)
       case .source(let source, let headers, let wake):
+        guard sendFramed() else { return }
         if let headers {
           guard sendOrReset(state, "The headers", { try sendResponseHeaders(headers, state: state) }) else { return }
         }
