@@ -171,7 +171,7 @@ public final class ServiceRuntime: Sendable {
     let settings = configuration.server
     var grpcConfiguration = GRPCServerConfiguration(
       host: settings.host, port: settings.port, security: serverSecurity,
-      handlerExecution: settings.handlers == .eventLoop ? .eventLoop : .concurrentPool
+      handlerExecution: settings.handlers
     )
     // Connections that end badly (abusive or broken peers, failed handshakes) get a log line.
     grpcConfiguration.logger = makeLogger(label: "slipstream.transport")

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SlipstreamTransport
 
 extension ServerSettings {
   /// Parses and validates the `server` section of a merged configuration.
@@ -25,8 +26,9 @@ extension ServerSettings {
     guard !stateDirectory.isEmpty else {
       throw tree.error(at: ConfigurationPath("server.state_dir"), "the state directory is empty")
     }
-    let handlers = try reader.choice("server.handlers", what: "handler placement", HandlerPlacement.allCases.map(\.rawValue))
-      .map { HandlerPlacement(rawValue: $0)! } ?? .pool
+    let names = HandlerExecution.configurationNames
+    let handlers = try reader.choice("server.handlers", what: "handler placement", names.map(\.name))
+      .map { chosen in names.first { $0.name == chosen }!.execution } ?? .concurrentPool
     let transport = try reader.transport()
     self.init(
       host: host,

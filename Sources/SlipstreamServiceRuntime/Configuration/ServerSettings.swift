@@ -1,4 +1,5 @@
 public import Logging
+public import SlipstreamTransport
 
 /// How logs are written.
 public enum LogFormat: String, Sendable, Hashable, CaseIterable {
@@ -8,13 +9,11 @@ public enum LogFormat: String, Sendable, Hashable, CaseIterable {
   case text
 }
 
-/// Where the service runs its calls' handlers (`server.handlers`).
-public enum HandlerPlacement: String, Sendable, Hashable, CaseIterable {
-  /// Swift's shared thread pool: a handler that computes for long holds no connection up.
-  case pool
-  /// The event loop of the call's connection: no thread switch per call, lower latency; for
-  /// services whose handlers mostly await.
-  case eventLoop = "event-loop"
+extension HandlerExecution {
+  /// The values of `server.handlers` (and `--handlers`): "pool" and "event-loop".
+  static let configurationNames: [(name: String, execution: HandlerExecution)] = [
+    ("pool", .concurrentPool), ("event-loop", .eventLoop),
+  ]
 }
 
 /// Where the Prometheus endpoint listens.
@@ -81,7 +80,7 @@ public struct ServerSettings: Sendable, Hashable {
   /// Where the service keeps local state (development certificates in `dev-pki/`).
   public var stateDirectory: String
   /// Where calls' handlers run.
-  public var handlers: HandlerPlacement
+  public var handlers: HandlerExecution
 
   public init(
     host: String = "127.0.0.1",
@@ -91,7 +90,7 @@ public struct ServerSettings: Sendable, Hashable {
     logFormat: LogFormat = .text,
     logLevel: Logger.Level = .info,
     stateDirectory: String = ".slipstream",
-    handlers: HandlerPlacement = .pool
+    handlers: HandlerExecution = .concurrentPool
   ) {
     self.host = host
     self.port = port
