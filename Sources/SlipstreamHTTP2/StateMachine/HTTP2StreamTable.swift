@@ -1,6 +1,8 @@
 import NIOCore
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Our per-stream state next to nghttp2's own: which streams the delegate knows, their outbound
