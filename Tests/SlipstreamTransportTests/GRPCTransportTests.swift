@@ -153,6 +153,34 @@ struct GRPCTransportTests {
     }
   }
 
+  /// The server ends calls on their `grpc-timeout` by itself: a raw HTTP/2 peer
+  /// (`attack.py deadlines`) sends calls it never cancels. Calls 1 (60 s) and 5 (2 s) hang,
+  /// 3 (1 s) is answered at once, 7 (2 s) streams into a window the peer never opens, so its
+  /// handler waits for flow control; 9 and 11 follow on the same connection. One connection
+  /// timer serves all of them: 1 arms it at 60 s, 3 re-arms it earlier, it fires at 1 s with
+  /// nothing overdue and re-arms for 5 and 7. (The margins are wide so a loaded machine
+  /// still answers call 3 in time.)
+  @Test(.timeLimit(.minutes(1)), arguments: executions)
+  func serverEndsCallsWhenTheirDeadlinePasses(handlers: HandlerExecution) async throws {
+    let service = TransportTestService()
+    try await withServer(service, handlers: handlers) { _, _, port in
+      async let peer = AttackPeer.run("deadlines", port: port)
+      await service.watchedHangCancelled.wait()  // call 5's handler, cancelled by its deadline
+      await service.floodEnded.wait()  // call 7's handler, released from its wait for room
+      await service.gateEntered.wait()  // the peer is at its last call: the connection is open
+      #expect(service.hangCancellations.current == 1, "call 1 (60 s) must still be running")
+      service.gateOpen.fire()
+      let report = try await peer
+      #expect(report.statuses["3"] == 0, "\(report)")
+      #expect(report.statuses["5"] == StatusCode.deadlineExceeded.rawValue, "\(report)")
+      #expect(report.statuses["7"] == StatusCode.deadlineExceeded.rawValue, "\(report)")
+      // Not before the deadline: the server counts from when it read the request.
+      #expect((report.statusMilliseconds["5"] ?? 0) >= 2_000, "\(report)")
+      #expect(report.statuses["9"] == 0 && report.statuses["11"] == 0, "\(report)")
+      #expect(report.statuses["1"] == nil && report.resets.isEmpty && report.goaway == nil, "\(report)")
+    }
+  }
+
   @Test(arguments: executions)
   func clientCancellationResetsTheStreamAndCancelsTheHandler(handlers: HandlerExecution) async throws {
     let service = TransportTestService()

@@ -34,6 +34,10 @@ struct TransportTestService: RPCService {
   let name: String
   let hangStarted = Signal()
   let hangCancelled = Signal()
+  /// Hang calls whose handler was cancelled.
+  let hangCancellations = Counter()
+  /// Fired when the handler of a Hang call whose request is "watched" is cancelled.
+  let watchedHangCancelled = Signal()
   let gateEntered = Signal()
   let gateOpen = Signal()
   let floodWritten = Counter()
@@ -70,11 +74,13 @@ struct TransportTestService: RPCService {
     router.registerBidirectionalStreaming(Test.chat, deserializer: codec, serializer: codec) { requests, writer, _ in
       for try await request in requests { try await writer.write("re:\(request)") }
     }
-    let (started, cancelled) = (hangStarted, hangCancelled)
-    router.registerUnary(Test.hang, deserializer: codec, serializer: codec) { _, _ -> String in
+    let (started, cancelled, cancellations, watched) = (hangStarted, hangCancelled, hangCancellations, watchedHangCancelled)
+    router.registerUnary(Test.hang, deserializer: codec, serializer: codec) { request, _ -> String in
       started.fire()
       let never = Signal()
       await withTaskCancellationHandler { await never.wait() } onCancel: { never.fire() }
+      cancellations.increment()
+      if request == "watched" { watched.fire() }
       cancelled.fire()
       throw CancellationError()
     }

@@ -24,7 +24,8 @@ public struct RPCServer: Sendable {
   public func kind(ofPath path: String) -> RPCKind? { router.entries[path]?.kind }
 
   /// Runs one call to completion: routes it, runs interceptors and the handler, enforces the
-  /// deadline, and always finishes the call with a status.
+  /// deadline (unless the transport does, ``ServerCall/transportEnforcesDeadline``), and
+  /// always finishes the call with a status.
   ///
   /// The transport runs this in a task of its own and cancels that task when the client
   /// cancels (RST_STREAM) or the connection goes away.
@@ -32,6 +33,11 @@ public struct RPCServer: Sendable {
     guard let entry = router.entries[call.path] else {
       call.requests.consumerFinished()
       call.responder.finish(headers: [:], lastMessage: nil, status: unimplementedStatus(call.path), trailers: [:])
+      return
+    }
+    if let deadline = call.deadline, deadline <= .now {
+      call.requests.consumerFinished()
+      call.responder.finish(headers: [:], lastMessage: nil, status: Self.deadlinePassedBeforeStart, trailers: [:])
       return
     }
     let context = ServerContext(
@@ -42,7 +48,7 @@ public struct RPCServer: Sendable {
       connection: call.connection
     )
     let io = ServerCallIO(call: call, context: context)
-    let outcome = await runWithDeadline(call.deadline, io: io) {
+    let outcome = await runWithDeadline(call.transportEnforcesDeadline ? nil : call.deadline, io: io) {
       try await self.runInterceptors(context: context, index: 0) { _ in
         try await entry.run(io)
       }
@@ -64,6 +70,11 @@ public struct RPCServer: Sendable {
       break  // already finished by the timer
     }
   }
+
+  /// The status of a call whose deadline passed while it ran (transports that enforce the
+  /// deadline themselves send the same).
+  public static let deadlineExceeded = Status(code: .deadlineExceeded, message: "Deadline exceeded.")
+  static let deadlinePassedBeforeStart = Status(code: .deadlineExceeded, message: "The deadline had passed before the call started.")
 
   private enum Outcome: Sendable {
     case success([UInt8]?)
@@ -96,9 +107,6 @@ public struct RPCServer: Sendable {
     guard let deadline else {
       do { return .success(try await body()) } catch { return .failure(RPCError(mapping: error)) }
     }
-    if deadline <= .now {
-      return .failure(RPCError(code: .deadlineExceeded, message: "The deadline had passed before the call started."))
-    }
     return await withTaskGroup(of: Outcome?.self) { group in
       group.addTask {
         do { return .success(try await body()) } catch { return .failure(RPCError(mapping: error)) }
@@ -113,7 +121,7 @@ public struct RPCServer: Sendable {
         io.call.responder.finish(
           headers: io.takeHeaders(),
           lastMessage: nil,
-          status: Status(code: .deadlineExceeded, message: "Deadline exceeded."),
+          status: Self.deadlineExceeded,
           trailers: io.context.response.trailing
         )
         return .deadlineExceeded

@@ -49,6 +49,11 @@ public struct ServerCall: Sendable {
   public var metadata: Metadata
   /// The deadline from `grpc-timeout`, if any.
   public var deadline: ContinuousClock.Instant?
+  /// The transport ends the call itself when `deadline` passes: it sends DEADLINE_EXCEEDED
+  /// (``RPCServer/deadlineExceeded``), fails the request stream and cancels the handler's
+  /// task. ``RPCServer`` then runs the handler without a timer of its own; when false it
+  /// races the handler against one (a task group with a sleeping child per call).
+  public var transportEnforcesDeadline: Bool
   /// The remote peer.
   public var peer: PeerInfo
   /// Request message payloads, already deframed and decompressed by the transport.
@@ -65,11 +70,13 @@ public struct ServerCall: Sendable {
     peer: PeerInfo,
     requests: RPCStreamBuffer<[UInt8]>,
     responder: any ServerCallResponder,
-    connection: ConnectionLifetime? = nil
+    connection: ConnectionLifetime? = nil,
+    transportEnforcesDeadline: Bool = false
   ) {
     self.path = path
     self.metadata = metadata
     self.deadline = deadline
+    self.transportEnforcesDeadline = transportEnforcesDeadline
     self.peer = peer
     self.requests = requests
     self.responder = responder

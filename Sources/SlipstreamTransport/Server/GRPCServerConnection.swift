@@ -42,6 +42,9 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   /// per connection).
   private let pendingDrains = PendingDrains()
   private var cachedIdentity: PeerIdentity??
+  /// The one timer of the connection's call deadlines, armed for the earliest deadline it
+  /// knows of (see ``watchDeadline(_:)``).
+  private var deadlineTimer: (at: NIODeadline, task: Scheduled<Void>)?
   /// Closed when the HTTP/2 connection ends; calls carry it so services can tie state to it.
   let lifetime = ConnectionLifetime()
 
@@ -100,8 +103,13 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
       requests: requests,
       responder: StreamResponder(
         id: id, responses: responses, drains: pendingDrains, connection: connection, eventLoop: eventLoop),
-      connection: lifetime
+      connection: lifetime,
+      transportEnforcesDeadline: true
     )
+    if let timeout = head.timeout, let deadline = NIODeadline.after(timeout) {
+      state.deadline = deadline
+      watchDeadline(deadline)
+    }
     if endStream { requests.finish() }
     let server = self.server
     if let handlerExecutor {
@@ -166,7 +174,51 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
 
   func http2ConnectionClosed(error: (any Error)?) {
     for id in Array(streams.keys) { http2StreamClosed(id, errorCode: .cancel) }
+    deadlineTimer?.task.cancel()
+    deadlineTimer = nil
     lifetime.close()
+  }
+
+  // MARK: Deadlines
+
+  /// Makes sure the connection's deadline timer fires no later than `deadline`.
+  ///
+  /// One timer per connection instead of one per call: a call's deadline only re-arms it when
+  /// it is earlier than the armed one (calls usually carry the same timeout, so later calls
+  /// have later deadlines and cost a comparison). A call that ends leaves the timer alone;
+  /// when it fires, ``deadlinesPassed()`` ends the calls that are overdue and re-arms for the
+  /// earliest deadline still running.
+  private func watchDeadline(_ deadline: NIODeadline) {
+    if let armed = deadlineTimer, armed.at <= deadline { return }
+    deadlineTimer?.task.cancel()
+    let connection = loopBoundSelf
+    deadlineTimer = (deadline, eventLoop.scheduleTask(deadline: deadline) { connection.value.deadlinesPassed() })
+  }
+
+  /// Ends every running call whose deadline has passed, then re-arms the timer.
+  private func deadlinesPassed() {
+    deadlineTimer = nil
+    let now = NIODeadline.now()
+    var overdue: [ServerStreamState] = []
+    var next: NIODeadline?
+    for state in streams.values {
+      guard let deadline = state.deadline, !state.finished else { continue }
+      if deadline <= now {
+        overdue.append(state)
+      } else if next.map({ deadline < $0 }) ?? true {
+        next = deadline
+      }
+    }
+    for state in overdue { expire(state) }
+    if let next { watchDeadline(next) }
+  }
+
+  /// Ends a call whose deadline passed: DEADLINE_EXCEEDED to the client (after whatever the
+  /// handler already sent), its request stream failed, its handler cancelled.
+  private func expire(_ state: ServerStreamState) {
+    state.task?.cancel()
+    state.requests.finish(throwing: RPCError(code: .deadlineExceeded, message: RPCServer.deadlineExceeded.message))
+    finish(state.id, headers: state.headersSent ? nil : [:], lastMessage: nil, status: RPCServer.deadlineExceeded, trailers: [:])
   }
 
   // MARK: Called by StreamResponder (on the event loop)
@@ -261,6 +313,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   private func finish(_ id: HTTP2StreamID, headers: Metadata?, lastMessage: [UInt8]?, status: Status, trailers: Metadata) {
     guard let state = streams[id], !state.finished else { return }
     state.finished = true
+    state.deadline = nil
     state.source = nil
     state.inputClosed = true
     state.responses.close(RPCError(code: .cancelled, message: "The call is over; the response could not be sent."))
@@ -367,6 +420,16 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   }
 }
 
+extension NIODeadline {
+  /// Now plus `duration`; nil when that is further away than NIO can count (about 292
+  /// years: a `grpc-timeout` may say up to 99,999,999 hours), i.e. never.
+  static func after(_ duration: Duration) -> NIODeadline? {
+    let (seconds, attoseconds) = duration.components
+    guard seconds >= 0, seconds < 9_000_000_000 else { return seconds < 0 ? .now() : nil }
+    return .now() + .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+  }
+}
+
 /// Per-stream state on the server; event-loop confined.
 final class ServerStreamState {
   let id: HTTP2StreamID
@@ -374,6 +437,8 @@ final class ServerStreamState {
   let requests: RPCStreamBuffer<[UInt8]>
   var framer: MessageFramer
   var task: Task<Void, Never>?
+  /// When the call must be over (from `grpc-timeout`); nil once it finished.
+  var deadline: NIODeadline?
   var unconsumedBytes = 0
   var readingPaused = false
   var inputClosed = false

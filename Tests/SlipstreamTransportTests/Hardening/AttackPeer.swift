@@ -15,6 +15,10 @@ enum AttackPeer {
     var resets: [String: UInt32]
     /// grpc-status of the follow-up call on the attacking connection, if the attack makes one.
     var grpcStatus: Int?
+    /// grpc-status of every stream that ended with one, by stream id.
+    var statuses: [String: Int]
+    /// Milliseconds from the first request to each of those statuses, by stream id.
+    var statusMilliseconds: [String: Int]
     /// The server closed the connection (EOF or reset) before the script's own 20 s deadline.
     var closed: Bool
     /// PING ACKs plus SETTINGS ACKs received.
@@ -25,14 +29,15 @@ enum AttackPeer {
     var handshake: String?
 
     enum CodingKeys: String, CodingKey {
-      case sent, goaway, resets, closed, acks, blocked, handshake
+      case sent, goaway, resets, closed, acks, blocked, handshake, statuses
       case lastStream = "last_stream"
       case grpcStatus = "grpc_status"
+      case statusMilliseconds = "status_ms"
     }
 
     var description: String {
       "sent \(sent), GOAWAY \(goaway.map(String.init) ?? "none") last stream \(lastStream.map(String.init) ?? "-"), "
-        + "resets \(resets), grpc-status \(grpcStatus.map(String.init) ?? "-"), closed \(closed), ACKs \(acks), blocked \(blocked), handshake \(handshake ?? "-")"
+        + "resets \(resets), grpc-status \(grpcStatus.map(String.init) ?? "-"), statuses \(statuses) at \(statusMilliseconds) ms, closed \(closed), ACKs \(acks), blocked \(blocked), handshake \(handshake ?? "-")"
     }
   }
 

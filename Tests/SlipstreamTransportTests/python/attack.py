@@ -7,6 +7,8 @@ Runs one attack against a server on HOST:PORT and prints one JSON line:
   last_stream  last-stream-id of that GOAWAY, or null
   resets    {stream id: RST_STREAM code} received
   grpc_status  grpc-status of the follow-up call on the same connection (big-header), or null
+  statuses  {stream id: grpc-status} of every stream that ended with one (deadlines)
+  status_ms {stream id: milliseconds from the first request to that status} (deadlines)
   closed    the server closed the connection (EOF or reset) before our own deadline
   acks      PING ACKs plus SETTINGS ACKs received
   blocked   a write timed out: the server stopped reading without closing
@@ -22,21 +24,22 @@ import time
 
 from hpack import Encoder
 from hyperframe.frame import (ContinuationFrame, DataFrame, Frame, GoAwayFrame, HeadersFrame,
-                              PingFrame, RstStreamFrame, SettingsFrame)
+                              PingFrame, RstStreamFrame, SettingsFrame, WindowUpdateFrame)
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 DEADLINE = time.monotonic() + 20
 mode, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 count = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 result = {"sent": 0, "goaway": None, "last_stream": None, "resets": {}, "grpc_status": None,
-          "closed": False, "acks": 0, "blocked": False}
+          "statuses": {}, "status_ms": {}, "closed": False, "acks": 0, "blocked": False}
+started = time.monotonic()
 encoder = Encoder()
 inbound = bytearray()
 
 
-def request_headers(extra=()):
+def request_headers(extra=(), path="/test.Transport/Echo"):
     return [(":method", "POST"), (":scheme", "http"), (":authority", f"{host}:{port}"),
-            (":path", "/test.Transport/Echo"), ("content-type", "application/grpc"), ("te", "trailers"),
+            (":path", path), ("content-type", "application/grpc"), ("te", "trailers"),
             *extra]
 
 
@@ -56,6 +59,8 @@ def handle(frame):
         headers = dict(_decoder.decode(frame.data))
         if "grpc-status" in headers:
             result["grpc_status"] = int(headers["grpc-status"])
+            result["statuses"][str(frame.stream_id)] = int(headers["grpc-status"])
+            result["status_ms"][str(frame.stream_id)] = round((time.monotonic() - started) * 1000)
 
 
 from hpack import Decoder  # noqa: E402
@@ -240,6 +245,36 @@ elif mode == "tls-to-plaintext":
         result["handshake"] = type(error).__name__
         result["closed"] = True
     result["sent"] = 1
+
+elif mode == "deadlines":
+    # Calls that only the server's deadline (grpc-timeout) can end: we never cancel them.
+    #   1: Hang, 60 s   3: Echo, 1 s (answered at once)   5: Hang "watched", 2 s
+    #   7: Flood (1,000 x 64 KiB), 2 s, never read: its handler waits for flow control
+    # Once 5 has its status, the windows are opened (7's data and status can come), then
+    #   9: Echo on the same connection, and 11: Gate, which the test opens once it has
+    #   checked the handlers while this connection (and call 1) is still open.
+    handshake(sock)
+
+    def call(stream, method, timeout, payload):
+        headers = request_headers([("grpc-timeout", timeout)], path=f"/test.Transport/{method}")
+        send(sock, HeadersFrame(stream, encoder.encode(headers), flags=["END_HEADERS"]).serialize()
+             + DataFrame(stream, grpc_message(payload), flags=["END_STREAM"]).serialize())
+        result["sent"] += 1
+
+    started = time.monotonic()
+    call(1, "Hang", "60S", b"unwatched")
+    call(3, "Echo", "1S", b"quick")
+    call(5, "Hang", "2S", b"watched")
+    call(7, "Flood", "2S", b"1000")
+    read_until_eof(sock, stop=lambda: "5" in result["statuses"] or result["closed"])
+    flood_window = 64 * 1024 * 1024 + 1_000_000
+    send(sock, WindowUpdateFrame(0, window_increment=flood_window).serialize()
+         + WindowUpdateFrame(7, window_increment=flood_window).serialize())
+    read_until_eof(sock, stop=lambda: "7" in result["statuses"] or result["closed"])
+    call(9, "Echo", "10S", b"after")
+    read_until_eof(sock, stop=lambda: "9" in result["statuses"] or result["closed"])
+    call(11, "Gate", "30S", b"last")
+    read_until_eof(sock, stop=lambda: "11" in result["statuses"] or result["closed"])
 
 else:
     sys.exit(f"unknown mode {mode}")
