@@ -214,6 +214,17 @@ let package = Package(
       path: "Benchmarks/QuotesServer",
       swiftSettings: swiftSettings
     ),
+    // Benchmark client: RPCClient + GRPCChannel against the quotes server or a peer.
+    .executableTarget(
+      name: "slipstream-quotes-client",
+      dependencies: [
+        "SlipstreamRPC",
+        "SlipstreamTransport",
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
+      path: "Benchmarks/QuotesClient",
+      swiftSettings: swiftSettings
+    ),
 
     // Domain benchmarks: a program that prints figures (not a test).
     .executableTarget(

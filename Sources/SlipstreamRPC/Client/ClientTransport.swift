@@ -62,6 +62,17 @@ public protocol ClientTransport: Sendable {
   /// in the same step (a unary call is one step).
   /// - Throws: ``RPCError`` UNAVAILABLE when the server cannot be reached, with the reason.
   func openCall(_ head: ClientCallHead, firstMessage: [UInt8]?, endOfRequests: Bool) async throws -> any ClientCallStream
+
+  /// Whether the transport ends a call itself when its head's deadline passes — while it
+  /// waits for a connection too — with DEADLINE_EXCEEDED (`Status.deadlineExceeded`), and
+  /// cancels it on the wire. ``RPCClient`` then sets no timer of its own for unary calls
+  /// (a task group racing a sleeping task per call); streaming calls keep it, since their
+  /// closures must be cancelled at the deadline too. Default: false.
+  var enforcesDeadlines: Bool { get }
+}
+
+extension ClientTransport {
+  public var enforcesDeadlines: Bool { false }
 }
 
 /// What a client interceptor sees and may change before the call goes out.

@@ -63,7 +63,9 @@ public struct RPCClient: Sendable {
     options: CallOptions = .defaults
   ) async throws -> ClientResponse<Response> {
     let payload = try encode(request, with: serializer)
-    return try await perform(method, metadata: metadata, options: options) { head in
+    // Nothing but the transport runs inside a unary call, so its deadline can be left to a
+    // transport that enforces it.
+    return try await perform(method, metadata: metadata, options: options, transportDeadline: transport.enforcesDeadlines) { head in
       let call = try await self.transport.openCall(head, firstMessage: payload, endOfRequests: true)
       return try await withCancellation(of: call) {
         var reader = ResponseReader(call.responses)
@@ -149,10 +151,13 @@ public struct RPCClient: Sendable {
   // MARK: Plumbing
 
   /// Runs interceptors, then `body` under the deadline.
+  /// - Parameter transportDeadline: The transport ends the call at its deadline (see
+  ///   ``ClientTransport/enforcesDeadlines``): no timer here.
   private func perform<Result: Sendable>(
     _ method: MethodDescriptor,
     metadata: Metadata,
     options: CallOptions,
+    transportDeadline: Bool = false,
     body: @escaping @Sendable (ClientCallHead) async throws -> Result
   ) async throws -> Result {
     let deadline = options.timeout.map { ContinuousClock.now.advanced(by: $0) }
@@ -165,7 +170,7 @@ public struct RPCClient: Sendable {
         deadline: deadline,
         compression: context.options.compression
       )
-      box.value = try await withClientDeadline(deadline) { try await body(head) }
+      box.value = try await withClientDeadline(transportDeadline ? nil : deadline) { try await body(head) }
     }
     guard let value = box.value else {
       throw RPCError(code: .internalError, message: "A client interceptor returned without running the call.")
@@ -229,13 +234,13 @@ private func withClientDeadline<Result: Sendable>(
     do {
       guard let first = try await group.next() else { throw CancellationError() }
       guard let result = first else {
-        throw RPCError(code: .deadlineExceeded, message: "Deadline exceeded.")
+        throw RPCError(code: .deadlineExceeded, message: Status.deadlineExceeded.message)
       }
       return result
     } catch is CancellationError where Task.isCancelled == false && ContinuousClock.now >= deadline {
-      throw RPCError(code: .deadlineExceeded, message: "Deadline exceeded.")
+      throw RPCError(code: .deadlineExceeded, message: Status.deadlineExceeded.message)
     } catch let error as RPCError where error.code == .cancelled && ContinuousClock.now >= deadline && !Task.isCancelled {
-      throw RPCError(code: .deadlineExceeded, message: "Deadline exceeded.")
+      throw RPCError(code: .deadlineExceeded, message: Status.deadlineExceeded.message)
     }
   }
 }

@@ -71,9 +71,6 @@ public struct RPCServer: Sendable {
     }
   }
 
-  /// The status of a call whose deadline passed while it ran (transports that enforce the
-  /// deadline themselves send the same).
-  public static let deadlineExceeded = Status(code: .deadlineExceeded, message: "Deadline exceeded.")
   static let deadlinePassedBeforeStart = Status(code: .deadlineExceeded, message: "The deadline had passed before the call started.")
 
   private enum Outcome: Sendable {
@@ -121,7 +118,7 @@ public struct RPCServer: Sendable {
         io.call.responder.finish(
           headers: io.takeHeaders(),
           lastMessage: nil,
-          status: Self.deadlineExceeded,
+          status: .deadlineExceeded,
           trailers: io.context.response.trailing
         )
         return .deadlineExceeded

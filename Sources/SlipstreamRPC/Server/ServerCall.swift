@@ -50,7 +50,7 @@ public struct ServerCall: Sendable {
   /// The deadline from `grpc-timeout`, if any.
   public var deadline: ContinuousClock.Instant?
   /// The transport ends the call itself when `deadline` passes: it sends DEADLINE_EXCEEDED
-  /// (``RPCServer/deadlineExceeded``), fails the request stream and cancels the handler's
+  /// (`Status.deadlineExceeded`), fails the request stream and cancels the handler's
   /// task. ``RPCServer`` then runs the handler without a timer of its own; when false it
   /// races the handler against one (a task group with a sleeping child per call).
   public var transportEnforcesDeadline: Bool

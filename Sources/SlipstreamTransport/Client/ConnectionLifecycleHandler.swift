@@ -11,19 +11,36 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler, RemovableChannelH
   private let ready: EventLoopPromise<Void>
   private let waitsForTLS: Bool
   private let endpoint: String
+  /// The connection attempt's whole time limit (TCP and TLS), and its timer.
+  private let timeLimit: (deadline: NIODeadline, length: Duration)?
+  private var timer: Scheduled<Void>?
   private var settled = false
   /// Told of every error, also after the connection is ready (e.g. a TLS 1.3 alert refusing
   /// our client certificate arrives after the handshake completed on our side).
   var onError: ((any Error) -> Void)?
 
-  init(ready: EventLoopPromise<Void>, waitsForTLS: Bool, endpoint: String) {
+  /// - Parameter timeLimit: How long the attempt may take from now, TLS handshake included;
+  ///   then it fails and the channel is closed. nil: no limit of its own.
+  init(ready: EventLoopPromise<Void>, waitsForTLS: Bool, endpoint: String, timeLimit: Duration? = nil) {
     self.ready = ready
     self.waitsForTLS = waitsForTLS
     self.endpoint = endpoint
+    self.timeLimit = timeLimit.flatMap { length in NIODeadline.after(length).map { ($0, length) } }
   }
 
   func handlerAdded(context: ChannelHandlerContext) {
     if !waitsForTLS && context.channel.isActive { settle(.success(())) }
+    if let timeLimit, !settled {
+      let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+      timer = context.eventLoop.scheduleTask(deadline: timeLimit.deadline) {
+        let (handler, context) = loopBound.value
+        let what = handler.waitsForTLS ? "TCP connection and TLS handshake" : "TCP connection"
+        handler.settle(.failure(ConnectionFailure(
+          message: "The \(what) with \(handler.endpoint) did not complete within \(timeLimit.length) (connect timeout).",
+          cause: nil)))
+        context.close(promise: nil)
+      }
+    }
   }
 
   func handlerRemoved(context: ChannelHandlerContext) {
@@ -61,6 +78,8 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler, RemovableChannelH
   private func settle(_ result: Result<Void, any Error>) {
     guard !settled else { return }
     settled = true
+    timer?.cancel()
+    timer = nil
     ready.completeWith(result)
   }
 }

@@ -45,7 +45,7 @@ public final class GRPCChannel: ClientTransport, Sendable {
       // A connection that is going away refuses the call: retry once on a fresh one.
       for _ in 0..<2 {
         do {
-          let handle = try await subchannel.connection()
+          let handle = try await subchannel.connection(before: head.deadline)
           return try await handle.openCall(head, firstMessage: firstMessage, endOfRequests: endOfRequests)
         } catch let error as RPCError where error.code == .unavailable {
           failures.append(error.message)
@@ -57,6 +57,10 @@ public final class GRPCChannel: ClientTransport, Sendable {
     if failures.count == 1 { throw RPCError(code: .unavailable, message: failures[0]) }
     throw RPCError(code: .unavailable, message: "No endpoint is reachable: \(failures.joined(separator: "; "))")
   }
+
+  /// Calls end at their deadline here: while waiting for a connection, and on the connection
+  /// (one timer per connection), so a unary call needs no timer task of its own.
+  public var enforcesDeadlines: Bool { true }
 
   /// Closes every connection; calls after this fail with UNAVAILABLE.
   public func close() async {

@@ -21,6 +21,8 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   /// Told when the connection can take no new calls (GOAWAY or closed).
   var onUnusable: (@Sendable () -> Void)?
   private(set) var isUsable = true
+  /// The one timer of the connection's call deadlines.
+  private var deadlineTimer = ConnectionDeadlineTimer()
 
   init(
     eventLoop: any EventLoop,
@@ -84,6 +86,30 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
     state.requestsClosed = endOfRequests
     streams[id] = state
     call.attach(id: id, connection: connection)
+    if let deadline = head.deadline, let due = NIODeadline.of(deadline) {
+      state.deadline = due
+      watchDeadline(due)
+    }
+  }
+
+  // MARK: Deadlines
+
+  /// Makes sure the connection's deadline timer fires no later than `deadline`.
+  private func watchDeadline(_ deadline: NIODeadline) {
+    let connection = NIOLoopBound(self, eventLoop: eventLoop)
+    deadlineTimer.watch(deadline, on: eventLoop) { connection.value.deadlinesPassed() }
+  }
+
+  /// Ends every call whose deadline has passed (DEADLINE_EXCEEDED to the caller,
+  /// RST_STREAM(CANCEL) to the server), then re-arms the timer.
+  private func deadlinesPassed() {
+    deadlineTimer.fired()
+    let (overdue, next) = ConnectionDeadlineTimer.sweep(streams.values) { $0.ended ? nil : $0.deadline }
+    for state in overdue {
+      state.end(.deadlineExceeded, trailers: [:])
+      http2?.resetStream(state.id, errorCode: .cancel)
+    }
+    if let next { watchDeadline(next) }
   }
 
   func write(_ id: HTTP2StreamID, payload: [UInt8], continuation: CheckedContinuation<Void, any Error>) {
@@ -214,6 +240,7 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   }
 
   func http2ConnectionClosed(error: (any Error)?) {
+    deadlineTimer.cancel()
     if closeReason == nil { closeReason = error }
     markUnusable()
     for (id, state) in streams {
@@ -256,6 +283,8 @@ final class ClientStreamState {
   var readingPaused = false
   var isWritable = true
   var writers = PendingWriters()
+  /// When the call must be over (its head's deadline); nil once it ended.
+  var deadline: NIODeadline?
 
   init(id: HTTP2StreamID, call: GRPCClientCall, framer: MessageFramer, maxReceiveMessageSize: Int) {
     self.id = id
@@ -267,6 +296,7 @@ final class ClientStreamState {
   func end(_ status: Status, trailers: Metadata) {
     guard !ended else { return }
     ended = true
+    deadline = nil
     requestsClosed = true
     call.responses.yield(.end(status, trailers: trailers))
     call.responses.finish()

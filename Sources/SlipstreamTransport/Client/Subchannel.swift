@@ -3,6 +3,7 @@ import NIOPosix
 import SlipstreamHTTP2
 import SlipstreamRPC
 import SlipstreamTLS
+import SlipstreamWire
 import Synchronization
 
 /// A ready connection a call can be opened on.
@@ -27,13 +28,21 @@ struct ConnectionHandle: Sendable {
 final class Subchannel: Sendable {
   private enum State {
     case idle(failures: Int)
-    case connecting(failures: Int, waiters: [CheckedContinuation<ConnectionHandle, any Error>])
+    case connecting(failures: Int, waiters: [Waiter])
     case ready(ConnectionHandle)
     case backingOff(until: ContinuousClock.Instant, failures: Int, error: RPCError)
     case shutdown
   }
 
+  /// A call waiting for the connection, with the timer of its deadline if it has one.
+  private struct Waiter {
+    let id: UInt64
+    let continuation: CheckedContinuation<ConnectionHandle, any Error>
+    var timer: Scheduled<Void>?
+  }
+
   let endpoint: Endpoint
+  private let nextWaiterID = Atomic<UInt64>(0)
   private let configuration: GRPCChannelConfiguration
   private let tlsContext: TLSContext?
   private let serverHostname: String?
@@ -54,36 +63,93 @@ final class Subchannel: Sendable {
   }
 
   /// A ready connection, connecting first if needed.
-  /// - Throws: ``RPCError`` UNAVAILABLE with the reason (refused, timed out, TLS failure).
-  func connection() async throws -> ConnectionHandle {
+  /// - Parameter deadline: Give up waiting then, with DEADLINE_EXCEEDED (the connection
+  ///   attempt goes on for the calls after).
+  /// - Throws: ``RPCError`` UNAVAILABLE with the reason (refused, timed out, TLS failure);
+  ///   DEADLINE_EXCEEDED when `deadline` passes first; CANCELLED when the task is cancelled
+  ///   while it waits.
+  func connection(before deadline: ContinuousClock.Instant? = nil) async throws -> ConnectionHandle {
+    let ready = state.withLock { state -> ConnectionHandle? in
+      if case .ready(let handle) = state { return handle } else { return nil }
+    }
+    if let ready { return ready }
     enum Step { case ready(ConnectionHandle), connect(failures: Int), wait, fail(RPCError) }
-    return try await withCheckedThrowingContinuation { continuation in
-      let step: Step = state.withLock { state in
-        switch state {
-        case .ready(let handle):
-          return .ready(handle)
-        case .connecting(let failures, var waiters):
-          waiters.append(continuation)
-          state = .connecting(failures: failures, waiters: waiters)
-          return .wait
-        case .idle(let failures):
-          state = .connecting(failures: failures, waiters: [continuation])
-          return .connect(failures: failures)
-        case .backingOff(let until, let failures, let error):
-          if ContinuousClock.now < until { return .fail(error) }
-          state = .connecting(failures: failures, waiters: [continuation])
-          return .connect(failures: failures)
-        case .shutdown:
-          return .fail(RPCError(code: .unavailable, message: "The channel is closed."))
+    let id = nextWaiterID.wrappingAdd(1, ordering: .relaxed).newValue
+    return try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { continuation in
+        let waiter = Waiter(id: id, continuation: continuation)
+        let step: Step = state.withLock { state in
+          // Checked under the lock the cancellation handler takes: a cancellation either
+          // comes before this (seen here) or finds the waiter below.
+          if Task.isCancelled { return .fail(Self.cancelledWhileWaiting) }
+          switch state {
+          case .ready(let handle):
+            return .ready(handle)
+          case .connecting(let failures, var waiters):
+            waiters.append(waiter)
+            state = .connecting(failures: failures, waiters: waiters)
+            return .wait
+          case .idle(let failures):
+            state = .connecting(failures: failures, waiters: [waiter])
+            return .connect(failures: failures)
+          case .backingOff(let until, let failures, let error):
+            if ContinuousClock.now < until { return .fail(error) }
+            state = .connecting(failures: failures, waiters: [waiter])
+            return .connect(failures: failures)
+          case .shutdown:
+            return .fail(RPCError(code: .unavailable, message: "The channel is closed."))
+          }
+        }
+        switch step {
+        case .ready(let handle): continuation.resume(returning: handle)
+        case .wait: watch(waiter: id, until: deadline)
+        case .fail(let error): continuation.resume(throwing: error)
+        case .connect(let failures):
+          watch(waiter: id, until: deadline)
+          Task { await self.connect(failures: failures) }
         }
       }
-      switch step {
-      case .ready(let handle): continuation.resume(returning: handle)
-      case .wait: break
-      case .fail(let error): continuation.resume(throwing: error)
-      case .connect(let failures): Task { await self.connect(failures: failures) }
-      }
+    } onCancel: {
+      abandon(waiter: id, with: Self.cancelledWhileWaiting)
     }
+  }
+
+  private static let cancelledWhileWaiting = RPCError(code: .cancelled, message: "The call was cancelled by the client.")
+
+  /// Gives up on waiter `id` at `deadline` (a timer on one of the group's loops).
+  private func watch(waiter id: UInt64, until deadline: ContinuousClock.Instant?) {
+    guard let deadline, let due = NIODeadline.of(deadline) else { return }
+    let endpoint = self.endpoint
+    let timer = group.next().scheduleTask(deadline: due) { [self] in
+      abandon(waiter: id, with: RPCError(
+        code: .deadlineExceeded,
+        message: "\(Status.deadlineExceeded.message) The connection to \(endpoint) was not ready in time."))
+    }
+    // Kept with the waiter so that a connection made in time cancels it.
+    let stillWaiting = state.withLock { state in
+      guard case .connecting(let failures, var waiters) = state,
+        let index = waiters.firstIndex(where: { $0.id == id })
+      else { return false }
+      waiters[index].timer = timer
+      state = .connecting(failures: failures, waiters: waiters)
+      return true
+    }
+    if !stillWaiting { timer.cancel() }
+  }
+
+  /// Resumes waiter `id` with `error` if it is still waiting.
+  private func abandon(waiter id: UInt64, with error: RPCError) {
+    let waiter: Waiter? = state.withLock { state in
+      guard case .connecting(let failures, var waiters) = state,
+        let index = waiters.firstIndex(where: { $0.id == id })
+      else { return nil }
+      let waiter = waiters.remove(at: index)
+      state = .connecting(failures: failures, waiters: waiters)
+      return waiter
+    }
+    guard let waiter else { return }
+    waiter.timer?.cancel()
+    waiter.continuation.resume(throwing: error)
   }
 
   /// Closes the connection; later calls fail.
@@ -95,7 +161,10 @@ final class Subchannel: Sendable {
     switch old {
     case .ready(let handle): try? await handle.channel.close()
     case .connecting(_, let waiters):
-      for waiter in waiters { waiter.resume(throwing: RPCError(code: .unavailable, message: "The channel is closed.")) }
+      for waiter in waiters {
+        waiter.timer?.cancel()
+        waiter.continuation.resume(throwing: RPCError(code: .unavailable, message: "The channel is closed."))
+      }
     default: break
     }
   }
@@ -107,7 +176,7 @@ final class Subchannel: Sendable {
     } catch {
       outcome = .failure(error as? RPCError ?? RPCError(code: .unavailable, message: "Could not connect to \(endpoint): \(error)", cause: error))
     }
-    let (waiters, closeNow): ([CheckedContinuation<ConnectionHandle, any Error>], ConnectionHandle?) = state.withLock { state in
+    let (waiters, closeNow): ([Waiter], ConnectionHandle?) = state.withLock { state in
       guard case .connecting(_, let waiters) = state else {
         // Shut down while connecting.
         if case .success(let handle) = outcome { return ([], handle) }
@@ -124,7 +193,10 @@ final class Subchannel: Sendable {
       return (waiters, nil)
     }
     if let closeNow { try? await closeNow.channel.close() }
-    for waiter in waiters { waiter.resume(with: outcome.mapError { $0 as any Error }) }
+    for waiter in waiters {
+      waiter.timer?.cancel()
+      waiter.continuation.resume(with: outcome.mapError { $0 as any Error })
+    }
   }
 
   /// The connection closed or got GOAWAY: the next call makes a new one.
@@ -164,7 +236,8 @@ final class Subchannel: Sendable {
           if let tlsContext {
             try sync.addHandler(TLSHandler(context: tlsContext, serverHostname: hostname))
           }
-          let lifecycle = ConnectionLifecycleHandler(ready: ready, waitsForTLS: tlsContext != nil, endpoint: endpoint.description)
+          let lifecycle = ConnectionLifecycleHandler(
+            ready: ready, waitsForTLS: tlsContext != nil, endpoint: endpoint.description, timeLimit: configuration.connectTimeout)
           lifecycle.onError = { [weak connection] in connection?.noteConnectionError($0) }
           try sync.addHandler(lifecycle)
           try sync.addHandler(http2)

@@ -42,9 +42,8 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   /// per connection).
   private let pendingDrains = PendingDrains()
   private var cachedIdentity: PeerIdentity??
-  /// The one timer of the connection's call deadlines, armed for the earliest deadline it
-  /// knows of (see ``watchDeadline(_:)``).
-  private var deadlineTimer: (at: NIODeadline, task: Scheduled<Void>)?
+  /// The one timer of the connection's call deadlines.
+  private var deadlineTimer = ConnectionDeadlineTimer()
   /// Closed when the HTTP/2 connection ends; calls carry it so services can tie state to it.
   let lifetime = ConnectionLifetime()
 
@@ -174,41 +173,22 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
 
   func http2ConnectionClosed(error: (any Error)?) {
     for id in Array(streams.keys) { http2StreamClosed(id, errorCode: .cancel) }
-    deadlineTimer?.task.cancel()
-    deadlineTimer = nil
+    deadlineTimer.cancel()
     lifetime.close()
   }
 
   // MARK: Deadlines
 
   /// Makes sure the connection's deadline timer fires no later than `deadline`.
-  ///
-  /// One timer per connection instead of one per call: a call's deadline only re-arms it when
-  /// it is earlier than the armed one (calls usually carry the same timeout, so later calls
-  /// have later deadlines and cost a comparison). A call that ends leaves the timer alone;
-  /// when it fires, ``deadlinesPassed()`` ends the calls that are overdue and re-arms for the
-  /// earliest deadline still running.
   private func watchDeadline(_ deadline: NIODeadline) {
-    if let armed = deadlineTimer, armed.at <= deadline { return }
-    deadlineTimer?.task.cancel()
     let connection = loopBoundSelf
-    deadlineTimer = (deadline, eventLoop.scheduleTask(deadline: deadline) { connection.value.deadlinesPassed() })
+    deadlineTimer.watch(deadline, on: eventLoop) { connection.value.deadlinesPassed() }
   }
 
   /// Ends every running call whose deadline has passed, then re-arms the timer.
   private func deadlinesPassed() {
-    deadlineTimer = nil
-    let now = NIODeadline.now()
-    var overdue: [ServerStreamState] = []
-    var next: NIODeadline?
-    for state in streams.values {
-      guard let deadline = state.deadline, !state.finished else { continue }
-      if deadline <= now {
-        overdue.append(state)
-      } else if next.map({ deadline < $0 }) ?? true {
-        next = deadline
-      }
-    }
+    deadlineTimer.fired()
+    let (overdue, next) = ConnectionDeadlineTimer.sweep(streams.values) { $0.finished ? nil : $0.deadline }
     for state in overdue { expire(state) }
     if let next { watchDeadline(next) }
   }
@@ -217,8 +197,8 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   /// handler already sent), its request stream failed, its handler cancelled.
   private func expire(_ state: ServerStreamState) {
     state.task?.cancel()
-    state.requests.finish(throwing: RPCError(code: .deadlineExceeded, message: RPCServer.deadlineExceeded.message))
-    finish(state.id, headers: state.headersSent ? nil : [:], lastMessage: nil, status: RPCServer.deadlineExceeded, trailers: [:])
+    state.requests.finish(throwing: RPCError(code: .deadlineExceeded, message: Status.deadlineExceeded.message))
+    finish(state.id, headers: state.headersSent ? nil : [:], lastMessage: nil, status: .deadlineExceeded, trailers: [:])
   }
 
   // MARK: Called by StreamResponder (on the event loop)
@@ -417,16 +397,6 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     var fields = GRPCStatusHeaders.fields(for: status).map { HTTP2HeaderField(name: $0.name, value: $0.value) }
     for field in trailers.headerFields() { fields.append(HTTP2HeaderField(name: field.name, value: field.value)) }
     return fields
-  }
-}
-
-extension NIODeadline {
-  /// Now plus `duration`; nil when that is further away than NIO can count (about 292
-  /// years: a `grpc-timeout` may say up to 99,999,999 hours), i.e. never.
-  static func after(_ duration: Duration) -> NIODeadline? {
-    let (seconds, attoseconds) = duration.components
-    guard seconds >= 0, seconds < 9_000_000_000 else { return seconds < 0 ? .now() : nil }
-    return .now() + .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
   }
 }
 

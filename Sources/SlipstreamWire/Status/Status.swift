@@ -18,6 +18,9 @@ public struct Status: Hashable, Sendable, CustomStringConvertible {
   /// A successful outcome with no message.
   public static let ok = Status(code: .ok)
 
+  /// A call whose deadline passed: what servers and clients of this library report.
+  public static let deadlineExceeded = Status(code: .deadlineExceeded, message: "Deadline exceeded.")
+
   public var description: String {
     self.message.isEmpty ? self.code.name : "\(self.code.name): \(self.message)"
   }

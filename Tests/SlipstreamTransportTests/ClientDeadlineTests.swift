@@ -1,0 +1,273 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import NIOPosix
+import SlipstreamHTTP2
+import SlipstreamRPC
+import SlipstreamTransport
+import SlipstreamWire
+import Synchronization
+import Testing
+
+/// The client ends calls at their deadline by itself — on a connection whose server never
+/// answers, and while the connection is still being made — and a connection attempt that
+/// never completes its TLS handshake ends at the connect timeout.
+@Suite("Client deadlines and connect timeouts", .timeLimit(.minutes(1)))
+struct ClientDeadlineTests {
+  let codec = StringCodec()
+
+  @Test("a unary call ends at its deadline on a server that never answers; the server sees RST_STREAM(CANCEL)")
+  func deadlineOnAServerThatNeverAnswers() async throws {
+    let server = try await MuteHTTP2Server.start()
+    let channel = try GRPCChannel(configuration: GRPCChannelConfiguration(
+      endpoints: [.init(host: "127.0.0.1", port: server.port)], security: .plaintext))
+    let rpc = RPCClient(transport: channel)
+    let codec = self.codec
+    // A call with a long deadline first: once the server has its stream, the connection is
+    // up (so the calls below time out on it, not while connecting) and its deadline timer is
+    // armed for 60 s; the 300 ms calls re-arm it earlier.
+    let long = Task {
+      try await rpc.unary(Test.echo, request: "long", serializer: codec, deserializer: codec, options: CallOptions(timeout: .seconds(60)))
+    }
+    await server.openedStreams.wait(for: 1)
+    // Twice: the connection's deadline timer re-arms after firing.
+    for round in 1...2 {
+      let started = ContinuousClock.now
+      let error = await expectRPCError {
+        _ = try await rpc.unary(Test.echo, request: "anyone?", serializer: codec, deserializer: codec, options: CallOptions(timeout: .milliseconds(300)))
+      }
+      #expect(error?.code == .deadlineExceeded, "round \(round): \(String(describing: error))")
+      #expect(error?.message == "Deadline exceeded.", "round \(round)")
+      #expect(started.duration(to: .now) >= .milliseconds(300), "round \(round): not before the deadline")
+    }
+    long.cancel()
+    let error = await expectRPCError { _ = try await long.value }
+    #expect(error?.code == .cancelled, "\(String(describing: error))")
+    // The long call's RST_STREAM left after everything the rounds sent, so once the server
+    // has it, it has seen all of theirs: every stream it was sent was cancelled. (On a loaded
+    // machine a round's deadline can pass before its HEADERS leave; nghttp2 then sends
+    // neither, and the server never sees that stream.)
+    await server.streamCancelled(HTTP2StreamID(1))
+    let (opened, cancelled) = server.streams
+    #expect(opened == cancelled && opened.contains(1), "opened \(opened.sorted()), cancelled \(cancelled.sorted())")
+    await channel.close()
+    try await server.stop()
+  }
+
+  @Test("a unary call ends at its deadline while the TLS connection is still being made")
+  func deadlineWhileConnecting() async throws {
+    let listener = try SilentListener()
+    defer { listener.close() }
+    let pki = try TestPKI()
+    let channel = try GRPCChannel(configuration: GRPCChannelConfiguration(
+      endpoints: [.init(host: "127.0.0.1", port: listener.port)], security: .tls(pki.clientTLS()),
+      connectTimeout: .seconds(60)))
+    let rpc = RPCClient(transport: channel)
+    let started = ContinuousClock.now
+    let error = await expectRPCError {
+      _ = try await rpc.unary(Test.echo, request: "anyone?", serializer: codec, deserializer: codec, options: CallOptions(timeout: .milliseconds(300)))
+    }
+    #expect(error?.code == .deadlineExceeded, "\(String(describing: error))")
+    #expect(error?.message.contains("was not ready in time") == true, "\(String(describing: error))")
+    #expect(started.duration(to: .now) >= .milliseconds(300), "not before the deadline")
+    await channel.close()
+  }
+
+  @Test("the connect timeout covers the TLS handshake: a server that never answers it fails the call with UNAVAILABLE")
+  func connectTimeoutCoversTheTLSHandshake() async throws {
+    let listener = try SilentListener()
+    defer { listener.close() }
+    let pki = try TestPKI()
+    let channel = try GRPCChannel(configuration: GRPCChannelConfiguration(
+      endpoints: [.init(host: "127.0.0.1", port: listener.port)], security: .tls(pki.clientTLS()),
+      connectTimeout: .milliseconds(300)))
+    let rpc = RPCClient(transport: channel)
+    let error = await expectRPCError {
+      _ = try await rpc.unary(Test.echo, request: "anyone?", serializer: codec, deserializer: codec)
+    }
+    #expect(error?.code == .unavailable, "\(String(describing: error))")
+    #expect(
+      error?.message.contains("TCP connection and TLS handshake with 127.0.0.1:\(listener.port) did not complete within 0.3 seconds") == true,
+      "\(String(describing: error))")
+    await channel.close()
+  }
+
+  @Test("cancelling a call that waits for its connection ends it with CANCELLED")
+  func cancelWhileConnecting() async throws {
+    let listener = try SilentListener()
+    defer { listener.close() }
+    let pki = try TestPKI()
+    let channel = try GRPCChannel(configuration: GRPCChannelConfiguration(
+      endpoints: [.init(host: "127.0.0.1", port: listener.port)], security: .tls(pki.clientTLS()),
+      connectTimeout: .seconds(60)))
+    let rpc = RPCClient(transport: channel)
+    let codec = self.codec
+    let call = Task { try await rpc.unary(Test.echo, request: "anyone?", serializer: codec, deserializer: codec) }
+    call.cancel()
+    let error = await expectRPCError { _ = try await call.value }
+    #expect(error?.code == .cancelled, "\(String(describing: error))")
+    await channel.close()
+  }
+}
+
+/// A TCP listener that never accepts: the kernel completes the TCP handshake from its
+/// backlog, and then nobody ever reads or writes.
+final class SilentListener: Sendable {
+  let port: Int
+  private let descriptor: Int32
+
+  init() throws {
+    descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw Failure(description: "socket: errno \(errno)") }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let fd = descriptor
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+        bind(fd, address, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, address, &length) == 0
+      }
+    }
+    guard bound else {
+      Glibc.close(fd)
+      throw Failure(description: "bind/listen: errno \(errno)")
+    }
+    port = Int(UInt16(bigEndian: address.sin_port))
+  }
+
+  func close() { Glibc.close(descriptor) }
+
+  struct Failure: Error, CustomStringConvertible { var description: String }
+}
+
+/// An HTTP/2 server that completes the connection preface and then answers no stream; it
+/// records the streams its clients open and cancel.
+final class MuteHTTP2Server: Sendable {
+  let port: Int
+  /// Counts the streams opened.
+  let openedStreams: CountSignal
+  private let log: StreamLog
+  private let channel: any Channel
+
+  private init(channel: any Channel, opened: CountSignal, log: StreamLog) {
+    self.channel = channel
+    self.port = channel.localAddress?.port ?? 0
+    self.openedStreams = opened
+    self.log = log
+  }
+
+  static func start() async throws -> MuteHTTP2Server {
+    let (opened, log) = (CountSignal(), StreamLog())
+    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+      .childChannelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture {
+          try channel.pipeline.syncOperations.addHandler(
+            HTTP2ConnectionHandler(role: .server, delegate: MuteDelegate(opened: opened, log: log)))
+        }
+      }
+      .bind(host: "127.0.0.1", port: 0).get()
+    return MuteHTTP2Server(channel: channel, opened: opened, log: log)
+  }
+
+  /// The ids of the streams opened, and of those the client cancelled (RST_STREAM CANCEL).
+  var streams: (opened: Set<Int32>, cancelled: Set<Int32>) { log.state.withLock { ($0.opened, $0.cancelled) } }
+
+  /// Returns once the client has cancelled stream `id`.
+  func streamCancelled(_ id: HTTP2StreamID) async {
+    await withCheckedContinuation { continuation in
+      let now = log.state.withLock { state -> Bool in
+        if state.cancelled.contains(id.rawValue) { return true }
+        state.waiters.append((id.rawValue, continuation))
+        return false
+      }
+      if now { continuation.resume() }
+    }
+  }
+
+  func stop() async throws { try await channel.close() }
+
+  private final class StreamLog: Sendable {
+    struct State {
+      var opened: Set<Int32> = []
+      var cancelled: Set<Int32> = []
+      var waiters: [(id: Int32, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+    let state = Mutex(State())
+  }
+
+  private final class MuteDelegate: HTTP2ConnectionDelegate {
+    let opened: CountSignal
+    let log: StreamLog
+    init(opened: CountSignal, log: StreamLog) {
+      self.opened = opened
+      self.log = log
+    }
+    func http2StreamOpened(_ stream: HTTP2StreamID, headers: [HTTP2HeaderField], endStream: Bool) {
+      log.state.withLock { _ = $0.opened.insert(stream.rawValue) }
+      opened.increment()
+    }
+    func http2HeadersReceived(_ stream: HTTP2StreamID, headers: [HTTP2HeaderField], endStream: Bool) {}
+    func http2DataReceived(_ stream: HTTP2StreamID, bytes: UnsafeRawBufferPointer, endStream: Bool) {}
+    func http2StreamClosed(_ stream: HTTP2StreamID, errorCode: HTTP2ErrorCode) {
+      guard errorCode == .cancel else { return }
+      let ready = log.state.withLock { state in
+        state.cancelled.insert(stream.rawValue)
+        let ready = state.waiters.filter { $0.id == stream.rawValue }.map(\.continuation)
+        state.waiters.removeAll { $0.id == stream.rawValue }
+        return ready
+      }
+      for continuation in ready { continuation.resume() }
+    }
+    func http2StreamWritabilityChanged(_ stream: HTTP2StreamID, isWritable: Bool) {}
+    func http2GoAwayReceived(lastStreamID: HTTP2StreamID, errorCode: HTTP2ErrorCode) {}
+    func http2ConnectionClosed(error: (any Error)?) {}
+  }
+}
+
+/// A counter whose waiters resume once it reaches their number (or their task is cancelled,
+/// e.g. by the suite's time limit, so a test that fails does not hang the run).
+final class CountSignal: Sendable {
+  private struct State {
+    var count = 0
+    var nextID = 0
+    var waiters: [(id: Int, target: Int, continuation: CheckedContinuation<Void, Never>)] = []
+  }
+  private let state = Mutex(State())
+
+  func increment() {
+    let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+      state.count += 1
+      let count = state.count
+      let ready = state.waiters.filter { $0.target <= count }.map(\.continuation)
+      state.waiters.removeAll { $0.target <= count }
+      return ready
+    }
+    for continuation in ready { continuation.resume() }
+  }
+
+  /// Returns once the count is at least `target`, or the task is cancelled.
+  func wait(for target: Int) async {
+    let id = state.withLock { state in
+      state.nextID += 1
+      return state.nextID
+    }
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { continuation in
+        let now = state.withLock { state -> Bool in
+          if state.count >= target || Task.isCancelled { return true }
+          state.waiters.append((id, target, continuation))
+          return false
+        }
+        if now { continuation.resume() }
+      }
+    } onCancel: {
+      let waiter = state.withLock { state in
+        state.waiters.firstIndex { $0.id == id }.map { state.waiters.remove(at: $0) }
+      }
+      waiter?.continuation.resume()
+    }
+  }
+}
