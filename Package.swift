@@ -220,7 +220,7 @@ let package = Package(
       dependencies: [
         "SlipstreamRPC",
         "SlipstreamTransport",
-        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Benchmarks/QuotesClient",
       swiftSettings: swiftSettings
@@ -260,6 +260,7 @@ let package = Package(
       name: "memory-bounds",
       dependencies: [
         "SlipstreamRPC",
+        "SlipstreamTestSupport",
         "SlipstreamTLS",
         "SlipstreamTransport",
         .product(name: "NIOCore", package: "swift-nio"),
@@ -308,7 +309,8 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
-    // What several test targets share: a one-shot signal, a string codec, a child-process runner.
+    // What several test targets (and memory-bounds) share: one-shot and counting signals, a
+    // string codec, a child-process runner.
     .target(
       name: "SlipstreamTestSupport",
       dependencies: ["SlipstreamRPC"],

@@ -57,56 +57,52 @@ struct ClientDeadlineTests {
 
   @Test("a unary call ends at its deadline while the TLS connection is still being made")
   func deadlineWhileConnecting() async throws {
-    let listener = try SilentListener()
-    defer { listener.close() }
-    let pki = try TestPKI()
-    let channel = try GRPCChannel(configuration: GRPCChannelConfiguration(
-      endpoints: [.init(host: "127.0.0.1", port: listener.port)], security: .tls(pki.clientTLS()),
-      connectTimeout: .seconds(60)))
-    let rpc = RPCClient(transport: channel)
-    let started = ContinuousClock.now
-    let error = await expectRPCError {
-      _ = try await rpc.unary(Test.echo, request: "anyone?", serializer: codec, deserializer: codec, options: CallOptions(timeout: .milliseconds(300)))
+    try await withUnreadyEndpoint(connectTimeout: .seconds(60)) { rpc, _ in
+      let started = ContinuousClock.now
+      let error = await expectRPCError {
+        _ = try await rpc.unary(Test.echo, request: "anyone?", serializer: codec, deserializer: codec, options: CallOptions(timeout: .milliseconds(300)))
+      }
+      #expect(error?.code == .deadlineExceeded, "\(String(describing: error))")
+      #expect(error?.message.contains("was not ready in time") == true, "\(String(describing: error))")
+      #expect(started.duration(to: .now) >= .milliseconds(300), "not before the deadline")
     }
-    #expect(error?.code == .deadlineExceeded, "\(String(describing: error))")
-    #expect(error?.message.contains("was not ready in time") == true, "\(String(describing: error))")
-    #expect(started.duration(to: .now) >= .milliseconds(300), "not before the deadline")
-    await channel.close()
   }
 
   @Test("the connect timeout covers the TLS handshake: a server that never answers it fails the call with UNAVAILABLE")
   func connectTimeoutCoversTheTLSHandshake() async throws {
-    let listener = try SilentListener()
-    defer { listener.close() }
-    let pki = try TestPKI()
-    let channel = try GRPCChannel(configuration: GRPCChannelConfiguration(
-      endpoints: [.init(host: "127.0.0.1", port: listener.port)], security: .tls(pki.clientTLS()),
-      connectTimeout: .milliseconds(300)))
-    let rpc = RPCClient(transport: channel)
-    let error = await expectRPCError {
-      _ = try await rpc.unary(Test.echo, request: "anyone?", serializer: codec, deserializer: codec)
+    try await withUnreadyEndpoint(connectTimeout: .milliseconds(300)) { rpc, port in
+      let error = await expectRPCError {
+        _ = try await rpc.unary(Test.echo, request: "anyone?", serializer: codec, deserializer: codec)
+      }
+      #expect(error?.code == .unavailable, "\(String(describing: error))")
+      #expect(
+        error?.message.contains("TCP connection and TLS handshake with 127.0.0.1:\(port) did not complete within 0.3 seconds") == true,
+        "\(String(describing: error))")
     }
-    #expect(error?.code == .unavailable, "\(String(describing: error))")
-    #expect(
-      error?.message.contains("TCP connection and TLS handshake with 127.0.0.1:\(listener.port) did not complete within 0.3 seconds") == true,
-      "\(String(describing: error))")
-    await channel.close()
   }
 
   @Test("cancelling a call that waits for its connection ends it with CANCELLED")
   func cancelWhileConnecting() async throws {
+    let codec = self.codec
+    try await withUnreadyEndpoint(connectTimeout: .seconds(60)) { rpc, _ in
+      let call = Task { try await rpc.unary(Test.echo, request: "anyone?", serializer: codec, deserializer: codec) }
+      call.cancel()
+      let error = await expectRPCError { _ = try await call.value }
+      #expect(error?.code == .cancelled, "\(String(describing: error))")
+    }
+  }
+}
+
+extension ClientDeadlineTests {
+  /// Runs `body` with a client of a TLS endpoint (and its port) whose connections never
+  /// become ready: the listener never accepts, so the TLS handshake never gets an answer.
+  func withUnreadyEndpoint(connectTimeout: Duration, _ body: (RPCClient, Int) async throws -> Void) async throws {
     let listener = try SilentListener()
     defer { listener.close() }
-    let pki = try TestPKI()
     let channel = try GRPCChannel(configuration: GRPCChannelConfiguration(
-      endpoints: [.init(host: "127.0.0.1", port: listener.port)], security: .tls(pki.clientTLS()),
-      connectTimeout: .seconds(60)))
-    let rpc = RPCClient(transport: channel)
-    let codec = self.codec
-    let call = Task { try await rpc.unary(Test.echo, request: "anyone?", serializer: codec, deserializer: codec) }
-    call.cancel()
-    let error = await expectRPCError { _ = try await call.value }
-    #expect(error?.code == .cancelled, "\(String(describing: error))")
+      endpoints: [.init(host: "127.0.0.1", port: listener.port)], security: .tls(try TestPKI().clientTLS()),
+      connectTimeout: connectTimeout))
+    try await body(RPCClient(transport: channel), listener.port)
     await channel.close()
   }
 }
@@ -224,50 +220,5 @@ final class MuteHTTP2Server: Sendable {
     func http2StreamWritabilityChanged(_ stream: HTTP2StreamID, isWritable: Bool) {}
     func http2GoAwayReceived(lastStreamID: HTTP2StreamID, errorCode: HTTP2ErrorCode) {}
     func http2ConnectionClosed(error: (any Error)?) {}
-  }
-}
-
-/// A counter whose waiters resume once it reaches their number (or their task is cancelled,
-/// e.g. by the suite's time limit, so a test that fails does not hang the run).
-final class CountSignal: Sendable {
-  private struct State {
-    var count = 0
-    var nextID = 0
-    var waiters: [(id: Int, target: Int, continuation: CheckedContinuation<Void, Never>)] = []
-  }
-  private let state = Mutex(State())
-
-  func increment() {
-    let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-      state.count += 1
-      let count = state.count
-      let ready = state.waiters.filter { $0.target <= count }.map(\.continuation)
-      state.waiters.removeAll { $0.target <= count }
-      return ready
-    }
-    for continuation in ready { continuation.resume() }
-  }
-
-  /// Returns once the count is at least `target`, or the task is cancelled.
-  func wait(for target: Int) async {
-    let id = state.withLock { state in
-      state.nextID += 1
-      return state.nextID
-    }
-    await withTaskCancellationHandler {
-      await withCheckedContinuation { continuation in
-        let now = state.withLock { state -> Bool in
-          if state.count >= target || Task.isCancelled { return true }
-          state.waiters.append((id, target, continuation))
-          return false
-        }
-        if now { continuation.resume() }
-      }
-    } onCancel: {
-      let waiter = state.withLock { state in
-        state.waiters.firstIndex { $0.id == id }.map { state.waiters.remove(at: $0) }
-      }
-      waiter?.continuation.resume()
-    }
   }
 }
