@@ -12,6 +12,8 @@ A server that fails is reported as FAILED, with no figures.
 
 Scenarios (TLS and h2c each):
   unary c1m1, c4m16, c16m32   h2load -D <duration> with the gRPC body peers/unary.bin
+  unary c4m16, 5 s deadline   the same with `grpc-timeout: 5S` on every call, as real clients
+                              send (the server must then enforce a deadline per call)
   stream 1 and 8 streams      h2load -n S -m S on one connection, Stream body asking N messages
                               each (N sized from a short calibration run to last ~<duration>)
 
@@ -45,6 +47,8 @@ CLIENT_CPU = "1"
 GRPC_FRAME = 5
 MESSAGE = 64
 UNARY_SCENARIOS = [(1, 1), (4, 16), (16, 32)]
+# (c, m, grpc-timeout): calls that carry a deadline
+DEADLINE_SCENARIOS = [(4, 16, "5S")]
 STREAM_SCENARIOS = [1, 8]
 GRPC_HEADERS = ["-H", "content-type: application/grpc", "-H", "te: trailers"]
 
@@ -253,11 +257,12 @@ def verify(run, workdir, certs):
 # ---------------------------------------------------------------- scenarios
 
 
-def unary(run, c, m, duration, workdir):
-    logfile = os.path.join(workdir, f"h2load-{run.server.key}-c{c}m{m}.log")
+def unary(run, c, m, duration, workdir, timeout=None):
+    logfile = os.path.join(workdir, f"h2load-{run.server.key}-c{c}m{m}{'-t' if timeout else ''}.log")
+    deadline = ["-H", f"grpc-timeout: {timeout}"] if timeout else []
     cpu0 = run.cpu_seconds()
     r = h2load(["-c", str(c), "-m", str(m), "-D", str(duration), "--warm-up-time", "1",
-                "-d", UNARY_BODY, "--log-file", logfile] + GRPC_HEADERS
+                "-d", UNARY_BODY, "--log-file", logfile] + GRPC_HEADERS + deadline
                + [url(run, "/bench.Quotes/GetQuote")], timeout=duration + 60)
     cpu1 = run.cpu_seconds()
     if not r or "rps" not in r:
@@ -304,6 +309,9 @@ def scenarios():
         mode = "TLS" if tls else "h2c"
         for c, m in UNARY_SCENARIOS:
             out.append({"name": f"unary {mode} c{c}m{m}", "kind": "unary", "tls": tls, "c": c, "m": m})
+        for c, m, timeout in DEADLINE_SCENARIOS:
+            out.append({"name": f"unary {mode} c{c}m{m}, {timeout} deadline", "kind": "unary", "tls": tls,
+                        "c": c, "m": m, "timeout": timeout})
         for s in STREAM_SCENARIOS:
             out.append({"name": f"stream {mode} {s} stream{'s' if s > 1 else ''}", "kind": "stream",
                         "tls": tls, "streams": s})
@@ -335,7 +343,7 @@ def measure(server, certs, args, workdir):
                     runs = []
                     for _ in range(args.repeat):
                         if sc["kind"] == "unary":
-                            runs.append(unary(run, sc["c"], sc["m"], args.duration, workdir))
+                            runs.append(unary(run, sc["c"], sc["m"], args.duration, workdir, sc.get("timeout")))
                         else:
                             runs.append(stream(run, sc["streams"], args.duration, workdir))
                         if run.proc.poll() is not None:
