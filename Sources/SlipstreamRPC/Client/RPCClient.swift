@@ -161,6 +161,11 @@ public struct RPCClient: Sendable {
     body: @escaping @Sendable (ClientCallHead) async throws -> Result
   ) async throws -> Result {
     let deadline = options.timeout.map { ContinuousClock.now.advanced(by: $0) }
+    if interceptors.isEmpty {
+      // Nothing to run around the call: no box to carry its result through a chain.
+      let head = ClientCallHead(method: method, metadata: metadata, deadline: deadline, compression: options.compression)
+      return try await withClientDeadline(transportDeadline ? nil : deadline) { try await body(head) }
+    }
     let box = ClientResultBox<Result>()
     let context = ClientCallContext(method: method, metadata: metadata, options: options)
     try await runInterceptors(context, index: 0) { context in

@@ -80,6 +80,7 @@ public final class RPCStreamBuffer<Element: Sendable>: Sendable {
   ///   - onDemand: Called when the consumer has drained below `lowWatermark` after the
   ///     producer was told the buffer was above `highWatermark`.
   @_specialize(exported: true, where Element == [UInt8])
+  @_specialize(exported: true, where Element == ClientResponsePart)
   public init(highWatermark: Int = 1 << 20, lowWatermark: Int = 1 << 18, onDemand: BackpressureHandler? = nil) {
     precondition(lowWatermark <= highWatermark, "lowWatermark must not exceed highWatermark")
     self.highWatermark = highWatermark
@@ -95,6 +96,7 @@ public final class RPCStreamBuffer<Element: Sendable>: Sendable {
   ///   - element: The element.
   ///   - cost: Its weight against the watermarks (bytes for messages).
   @_specialize(exported: true, where Element == [UInt8])
+  @_specialize(exported: true, where Element == ClientResponsePart)
   @discardableResult
   public func yield(_ element: Element, cost: Int = 1) -> YieldResult {
     let (result, waiter): (YieldResult, CheckedContinuation<Element?, any Error>?) = state.withLock { state in
@@ -144,6 +146,7 @@ public final class RPCStreamBuffer<Element: Sendable>: Sendable {
   /// Ends the stream: the consumer sees the buffered elements, then the end (nil) or `error`.
   /// Later calls have no effect.
   @_specialize(exported: true, where Element == [UInt8])
+  @_specialize(exported: true, where Element == ClientResponsePart)
   public func finish(throwing error: (any Error)? = nil) {
     let waiter: CheckedContinuation<Element?, any Error>? = state.withLock { state in
       guard state.terminal == nil else { return nil }
@@ -171,6 +174,7 @@ public final class RPCStreamBuffer<Element: Sendable>: Sendable {
   /// - Throws: the error passed to ``finish(throwing:)``, or `CancellationError` when the
   ///   consuming task is cancelled while waiting.
   @_specialize(exported: true, where Element == [UInt8])
+  @_specialize(exported: true, where Element == ClientResponsePart)
   public nonisolated(nonsending) func next() async throws -> Element? {
     let step: Step = state.withLock { state in
       if !state.isEmpty {
