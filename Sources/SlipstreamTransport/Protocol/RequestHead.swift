@@ -10,8 +10,13 @@ struct RequestHead: Sendable {
   var timeout: Duration?
   /// The encoding of the client's messages (`grpc-encoding`).
   var encoding: CompressionAlgorithm
-  /// Encodings the client accepts for responses (`grpc-accept-encoding`).
-  var acceptedEncodings: [CompressionAlgorithm]
+  /// The client's `grpc-accept-encoding`, as sent: parsed only when a response could be
+  /// compressed (``acceptedEncodings``), not for every call.
+  var acceptEncoding: String?
+  /// Encodings the client accepts for responses.
+  var acceptedEncodings: [CompressionAlgorithm] {
+    acceptEncoding.map { CompressionAlgorithm.parseAcceptEncoding($0) } ?? []
+  }
 
   /// Why a request head was refused: an HTTP status (for non-gRPC requests) or a gRPC status.
   enum Refusal: Error, Equatable {
@@ -81,7 +86,7 @@ struct RequestHead: Sendable {
     } else {
       self.encoding = .identity
     }
-    self.acceptedEncodings = accept.map { CompressionAlgorithm.parseAcceptEncoding($0) } ?? []
+    self.acceptEncoding = accept
     do {
       self.metadata = try Metadata(headerFields: fields)
     } catch {

@@ -18,10 +18,12 @@ extension Metadata {
   /// specialized for an array instead of the generic version.
   public init(headerFields: [(name: String, value: String)]) throws(WireError) {
     self.init()
-    for (name, value) in headerFields {
+    for (index, (name, value)) in headerFields.enumerated() {
       if name.utf8.first == UInt8(ascii: ":") { continue }
       let key = try Self.validateKey(name)
       if Self.isTransportHeader(key) { continue }
+      // Room for the rest at the first entry kept: one allocation, none without metadata.
+      if self.entries.isEmpty { self.entries.reserveCapacity(headerFields.count - index) }
       if Self.isBinaryKey(key) {
         for part in value.split(separator: ",", omittingEmptySubsequences: false) {
           let bytes = try Base64.decode(part.trimmingSpaces())
