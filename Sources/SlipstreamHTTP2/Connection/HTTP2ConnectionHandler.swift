@@ -43,6 +43,8 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler {
   var closeError: (any Error)?
   /// Server: the last stream id our final GOAWAY carries, from the moment it is submitted.
   var finalGoAwayLastStreamID: Int32?
+  /// Bytes from the peer have arrived (the first read is checked for a wrong protocol).
+  var sawPeerBytes = false
 
   var settingsTimer: Scheduled<Void>?
   var idleTimer: Scheduled<Void>?
@@ -110,6 +112,14 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler {
   public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     guard let session = self.session, !self.isClosed else { return }
     let buffer = self.unwrapInboundIn(data)
+    if !self.sawPeerBytes {
+      self.sawPeerBytes = true
+      // nghttp2 would only say "bad client magic": say what the peer actually spoke.
+      if self.role == .server, let mistake = Self.wrongProtocol(buffer.readableBytesView) {
+        self.fail(HTTP2Error(code: .protocolError, message: mistake))
+        return
+      }
+    }
     self.isReading = true
     self.sessionDepth += 1
     let result = buffer.withUnsafeReadableBytes { bytes -> HTTP2Error? in
@@ -125,6 +135,24 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler {
     if let result {
       self.fail(result)
     }
+  }
+
+  /// What a server connection's first bytes are when they are not HTTP/2 but a protocol a
+  /// client commonly sends by mistake; nil when they may be HTTP/2 (or are unrecognised).
+  static func wrongProtocol(_ first: ByteBufferView) -> String? {
+    let bytes = Array(first.prefix(64))
+    // A TLS record: handshake (22), version 3.x.
+    if bytes.count >= 3, bytes[0] == 0x16, bytes[1] == 0x03, bytes[2] <= 0x04 {
+      return "the peer started a TLS handshake on this plaintext (h2c) port: connect without TLS, or serve TLS here"
+    }
+    let text = String(decoding: bytes, as: UTF8.self)
+    if !text.hasPrefix("PRI "),
+      ["GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT "].contains(where: text.hasPrefix)
+    {
+      let requestLine = String(decoding: bytes.prefix { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+      return "the peer sent an HTTP/1.x request (\(requestLine)…); gRPC needs HTTP/2"
+    }
+    return nil
   }
 
   public func channelReadComplete(context: ChannelHandlerContext) {

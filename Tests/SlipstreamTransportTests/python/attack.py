@@ -225,6 +225,12 @@ elif mode == "garbage":
     result["sent"] = 4096
     read_until_eof(sock)
 
+elif mode == "http1":
+    # An HTTP/1.1 request (curl without --http2-prior-knowledge, a browser) to a gRPC port.
+    send(sock, f"GET /health HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+    result["sent"] = 1
+    read_until_eof(sock)
+
 elif mode == "h2c-to-tls":
     # Plaintext HTTP/2 preface and SETTINGS to a TLS port.
     handshake(sock)
