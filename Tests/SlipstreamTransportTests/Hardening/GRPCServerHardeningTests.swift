@@ -150,15 +150,22 @@ struct GRPCServerHardeningTests {
     }
   }
 
-  @Test("garbage bytes to the plaintext port: clean close")
-  func garbageToPlaintext() async throws {
+  /// Bytes that are not HTTP/2 (`garbage`) or another protocol a client sends by mistake
+  /// (`http1`: an HTTP/1.1 request): a clean close, and a log line that says which.
+  @Test(
+    "garbage bytes and an HTTP/1.1 request to the plaintext port: clean close, and the log says what came",
+    arguments: [
+      ("garbage", "bad client magic"),
+      ("http1", "the peer sent an HTTP/1.x request (GET /health HTTP/1.1…); gRPC needs HTTP/2"),
+    ])
+  func notHTTP2ToPlaintext(mode: String, logged: String) async throws {
     let log = LogCapture()
     try await underAttack(log: log) { port in
-      let report = try await AttackPeer.run("garbage", port: port)
+      let report = try await AttackPeer.run(mode, port: port)
       #expect(report.closed, "\(report)")
       let line = await log.line { $0.hasPrefix("notice connection closed") }
       // The server says what happened, and to whom.
-      #expect(line.contains("bad client magic") && line.contains("peer=ipv4:127.0.0.1:"), "\(line)")
+      #expect(line.contains(logged) && line.contains("peer=ipv4:127.0.0.1:"), "\(line)")
     }
   }
 
@@ -173,20 +180,6 @@ struct GRPCServerHardeningTests {
       // The server says what happened, and to whom.
       #expect(
         line.contains("the peer started a TLS handshake on this plaintext (h2c) port") && line.contains("peer=ipv4:127.0.0.1:"),
-        "\(line)")
-    }
-  }
-
-  @Test("an HTTP/1.1 request to the plaintext port: clean close, and the log says it was HTTP/1")
-  func http1ToPlaintext() async throws {
-    let log = LogCapture()
-    try await underAttack(log: log) { port in
-      let report = try await AttackPeer.run("http1", port: port)
-      #expect(report.closed, "\(report)")
-      let line = await log.line { $0.hasPrefix("notice connection closed") }
-      #expect(
-        line.contains("the peer sent an HTTP/1.x request (GET /health HTTP/1.1…); gRPC needs HTTP/2")
-          && line.contains("peer=ipv4:127.0.0.1:"),
         "\(line)")
     }
   }
