@@ -153,6 +153,18 @@ struct GRPCTransportTests {
     }
   }
 
+  /// The longest timeout gRPC can express (99,999,999 hours) is further away than NIO can
+  /// count: neither side arms a timer for it, and the call simply runs.
+  @Test(arguments: executions)
+  func aTimeoutTooLongToCountIsNoLimit(handlers: HandlerExecution) async throws {
+    try await withServer(handlers: handlers) { rpc, _, _ in
+      let response = try await rpc.unary(
+        Test.echo, request: "patient", serializer: codec, deserializer: codec,
+        options: CallOptions(timeout: .seconds(99_999_999 * 3_600)))
+      #expect(response.message == "patient")
+    }
+  }
+
   /// The server ends calls on their `grpc-timeout` by itself: a raw HTTP/2 peer
   /// (`attack.py deadlines`) sends calls it never cancels. Calls 1 (60 s) and 5 (2 s) hang,
   /// 3 (1 s) is answered at once, 7 (2 s) streams into a window the peer never opens, so its

@@ -140,15 +140,15 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler {
   /// What a server connection's first bytes are when they are not HTTP/2 but a protocol a
   /// client commonly sends by mistake; nil when they may be HTTP/2 (or are unrecognised).
   static func wrongProtocol(_ first: ByteBufferView) -> String? {
+    // The HTTP/2 preface ("PRI * HTTP/2.0…"): the usual case, settled without building text.
+    if first.starts(with: "PRI ".utf8) { return nil }
     let bytes = Array(first.prefix(64))
     // A TLS record: handshake (22), version 3.x.
     if bytes.count >= 3, bytes[0] == 0x16, bytes[1] == 0x03, bytes[2] <= 0x04 {
       return "the peer started a TLS handshake on this plaintext (h2c) port: connect without TLS, or serve TLS here"
     }
     let text = String(decoding: bytes, as: UTF8.self)
-    if !text.hasPrefix("PRI "),
-      ["GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT "].contains(where: text.hasPrefix)
-    {
+    if ["GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT "].contains(where: text.hasPrefix) {
       let requestLine = String(decoding: bytes.prefix { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }, as: UTF8.self)
       return "the peer sent an HTTP/1.x request (\(requestLine)…); gRPC needs HTTP/2"
     }
