@@ -81,6 +81,25 @@ struct ClientDeadlineTests {
     }
   }
 
+  /// A TCP connect that never completes is cut by NIO's own connect timer or by the
+  /// lifecycle handler's (they have the same length and race): the caller gets the same
+  /// message from either.
+  @Test("a TCP connect that never completes ends at the connect timeout with the same message as a stalled TLS handshake")
+  func connectTimeoutDuringTCP() async throws {
+    let listener = try SilentListener(full: true)
+    defer { listener.close() }
+    let channel = try GRPCChannel(configuration: GRPCChannelConfiguration(
+      endpoints: [.init(host: "127.0.0.1", port: listener.port)], security: .plaintext, connectTimeout: .milliseconds(300)))
+    let error = await expectRPCError {
+      _ = try await RPCClient(transport: channel).unary(Test.echo, request: "anyone?", serializer: codec, deserializer: codec)
+    }
+    #expect(error?.code == .unavailable, "\(String(describing: error))")
+    #expect(
+      error?.message == "The TCP connection with 127.0.0.1:\(listener.port) did not complete within 0.3 seconds (connect timeout).",
+      "\(String(describing: error))")
+    await channel.close()
+  }
+
   @Test("cancelling a call that waits for its connection ends it with CANCELLED")
   func cancelWhileConnecting() async throws {
     let codec = self.codec
@@ -108,12 +127,14 @@ extension ClientDeadlineTests {
 }
 
 /// A TCP listener that never accepts: the kernel completes the TCP handshake from its
-/// backlog, and then nobody ever reads or writes.
+/// backlog, and then nobody ever reads or writes. With `full`, its backlog (of one) is taken
+/// by a connection of its own, so the kernel drops further SYNs: a TCP connect to it hangs.
 final class SilentListener: Sendable {
   let port: Int
   private let descriptor: Int32
+  private let filler: Int32?
 
-  init() throws {
+  init(full: Bool = false) throws {
     descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard descriptor >= 0 else { throw Failure(description: "socket: errno \(errno)") }
     var address = sockaddr_in()
@@ -124,7 +145,7 @@ final class SilentListener: Sendable {
     let fd = descriptor
     let bound = withUnsafeMutablePointer(to: &address) { pointer in
       pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-        bind(fd, address, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, address, &length) == 0
+        bind(fd, address, length) == 0 && listen(fd, full ? 0 : 16) == 0 && getsockname(fd, address, &length) == 0
       }
     }
     guard bound else {
@@ -132,9 +153,25 @@ final class SilentListener: Sendable {
       throw Failure(description: "bind/listen: errno \(errno)")
     }
     port = Int(UInt16(bigEndian: address.sin_port))
+    guard full else {
+      filler = nil
+      return
+    }
+    let other = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let connected = withUnsafePointer(to: &address) { pointer in
+      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(other, $0, length) == 0 }
+    }
+    guard other >= 0, connected else {
+      Glibc.close(fd)
+      throw Failure(description: "filling the backlog: errno \(errno)")
+    }
+    filler = other
   }
 
-  func close() { Glibc.close(descriptor) }
+  func close() {
+    Glibc.close(descriptor)
+    if let filler { Glibc.close(filler) }
+  }
 
   struct Failure: Error, CustomStringConvertible { var description: String }
 }

@@ -34,10 +34,8 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler, RemovableChannelH
       let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
       timer = context.eventLoop.scheduleTask(deadline: timeLimit.deadline) {
         let (handler, context) = loopBound.value
-        let what = handler.waitsForTLS ? "TCP connection and TLS handshake" : "TCP connection"
         handler.settle(.failure(ConnectionFailure(
-          message: "The \(what) with \(handler.endpoint) did not complete within \(timeLimit.length) (connect timeout).",
-          cause: nil)))
+          message: Self.timedOut(handler.endpoint, tls: handler.waitsForTLS, after: timeLimit.length), cause: nil)))
         context.close(promise: nil)
       }
     }
@@ -51,6 +49,12 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler, RemovableChannelH
   func channelActive(context: ChannelHandlerContext) {
     if !waitsForTLS { settle(.success(())) }
     context.fireChannelActive()
+  }
+
+  /// What a connection attempt that ran out of its connect timeout reports, whichever timer
+  /// saw it first (this handler's, or the TCP connect's own).
+  static func timedOut(_ endpoint: String, tls: Bool, after limit: Duration) -> String {
+    "The \(tls ? "TCP connection and TLS handshake" : "TCP connection") with \(endpoint) did not complete within \(limit) (connect timeout)."
   }
 
   func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

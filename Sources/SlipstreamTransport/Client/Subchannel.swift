@@ -252,6 +252,10 @@ final class Subchannel: Sendable {
     let channel: any Channel
     do {
       channel = try await bootstrap.connect(host: endpoint.host, port: endpoint.port).get()
+    } catch ChannelError.connectTimeout {
+      // The TCP connect's own timer (the same length as the lifecycle handler's): one message.
+      let message = ConnectionLifecycleHandler.timedOut(endpoint.description, tls: tlsContext != nil, after: configuration.connectTimeout)
+      throw RPCError(code: .unavailable, message: message)
     } catch {
       throw RPCError(code: .unavailable, message: "Could not connect to \(endpoint): \(error)", cause: error)
     }
