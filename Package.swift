@@ -220,6 +220,7 @@ let package = Package(
       dependencies: [
         "SlipstreamRPC",
         "SlipstreamTransport",
+        .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Benchmarks/QuotesClient",

@@ -62,8 +62,6 @@ struct FanoutGroups: Sendable {
   let server: MultiThreadedEventLoopGroup
   let client: MultiThreadedEventLoopGroup
   let publisher: MultiThreadedEventLoopGroup
-  /// One task executor per client event loop (the subscribers' tasks run there).
-  let clientExecutors: [EventLoopTaskExecutor]
   let roles: ThreadRoles
 
   static func make(_ options: FanoutOptions) async throws -> FanoutGroups {
@@ -85,8 +83,7 @@ struct FanoutGroups: Sendable {
     }
     let roles = ThreadRoles(
       server: try await threadIDs(server), client: try await threadIDs(client), publisher: try await threadIDs(publisher))
-    let executors = client.makeIterator().map { EventLoopTaskExecutor(eventLoop: $0) }
-    return FanoutGroups(server: server, client: client, publisher: publisher, clientExecutors: executors, roles: roles)
+    return FanoutGroups(server: server, client: client, publisher: publisher, roles: roles)
   }
 
   func shutdown() async {
@@ -192,7 +189,8 @@ final class FanoutRig: Sendable {
       var request = Slipstream_Pricing_V1_StreamQuotesRequest()
       request.clientID = subscribe.clientID
       request.symbols = tickers
-      let executor = groups.clientExecutors[index % groups.clientExecutors.count]
+      // The subscriber's task runs on its connection's loop (the channel's executor).
+      let executor = channels[index % connections].executor
       switch client {
       case .decode: rig.open(pricing, request, tally: tallies[index], executor: executor)
       case .lean: rig.openLean(rpc, request, tally: tallies[index], executor: executor)

@@ -6,6 +6,7 @@
 // Plaintext (h2c): TLS costs both sides the same whatever the RPC layer does. A program that
 // prints figures, not a test.
 import ArgumentParser
+import NIOPosix
 import SlipstreamRPC
 import SlipstreamTransport
 
@@ -25,18 +26,25 @@ struct QuotesClient: AsyncParsableCommand {
   @Option(help: "Seconds to measure, after 1,000 warm-up calls.") var duration = 5.0
   @Option(name: .customLong("timeout-ms"), help: "A timeout on every call, in milliseconds (none when omitted).")
   var timeoutMilliseconds: Int?
+  @Option(help: "Where the callers run: pool (Swift's global executor) or event-loop (the channel's own event loop, as a task executor).")
+  var callers = "pool"
 
   func validate() throws {
     guard concurrency > 0, duration > 0, timeoutMilliseconds.map({ $0 > 0 }) ?? true else {
       throw ValidationError("--concurrency, --duration and --timeout-ms must be positive.")
+    }
+    guard ["pool", "event-loop"].contains(callers) else {
+      throw ValidationError("--callers must be pool or event-loop, not \(callers).")
     }
   }
 
   func run() async throws {
     let getQuote = MethodDescriptor(service: "bench.Quotes", method: "GetQuote")
     let request = Array("EURUSD|0000000001".utf8)
+    let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     let channel = try GRPCChannel(configuration: GRPCChannelConfiguration(
-      endpoints: [.init(host: host, port: port)], security: .plaintext))
+      endpoints: [.init(host: host, port: port)], security: .plaintext), group: loops)
+    let executor = callers == "event-loop" ? channel.executor : nil
     let client = RPCClient(transport: channel)
     let options = CallOptions(timeout: timeoutMilliseconds.map { .milliseconds($0) })
     @Sendable func call() async throws {
@@ -50,7 +58,7 @@ struct QuotesClient: AsyncParsableCommand {
     let end = start.advanced(by: .milliseconds(Int64(duration * 1000)))
     let calls = try await withThrowingTaskGroup(of: Int.self) { group in
       for _ in 0..<concurrency {
-        group.addTask {
+        group.addTask(executorPreference: executor) {
           var count = 0
           while ContinuousClock.now < end {
             try await call()
@@ -67,9 +75,10 @@ struct QuotesClient: AsyncParsableCommand {
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     let cpu = Self.processCPUSeconds() - cpuBefore
     let timeout = timeoutMilliseconds.map { "\($0) ms" } ?? "none"
-    print("calls=\(calls) concurrency=\(concurrency) timeout=\(timeout) calls/s=\(Int(Double(calls) / seconds)) "
+    print("calls=\(calls) concurrency=\(concurrency) callers=\(callers) timeout=\(timeout) calls/s=\(Int(Double(calls) / seconds)) "
       + "client_cpu_us/call=\((cpu * 1e8 / Double(calls)).rounded() / 100)")
     await channel.close()
+    try await loops.shutdownGracefully()
   }
 
   /// CPU seconds (user + system) this process has used so far.

@@ -1,4 +1,7 @@
+import NIOCore
+import NIOPosix
 import SlipstreamAPI
+import SlipstreamHTTP2
 import SlipstreamRPC
 import SlipstreamTLS
 import SlipstreamTransport
@@ -334,6 +337,100 @@ struct GRPCTransportTests {
     #expect(answer == "second|anonymous")
     await channel.close()
     await second.shutdownGracefully()
+  }
+
+  @Test("a channel's connections all run on the loop of its executor, and callers on that executor are resumed there",
+        arguments: ["plaintext", "tls"])
+  func callersOnTheChannelsExecutorRunOnItsConnectionsLoop(kind: String) async throws {
+    let pki = try TestPKI()
+    let (serverSecurity, clientSecurity) = securityPair(kind, pki: pki)
+    let a = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: serverSecurity), services: [TransportTestService(name: "a")])
+    let b = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: serverSecurity), services: [TransportTestService(name: "b")])
+    let portA = try await a.start()
+    let portB = try await b.start()
+    // Several loops, so connections would land on different ones if the channel let them.
+    let loops = MultiThreadedEventLoopGroup(numberOfThreads: 4)
+    let channel = try GRPCChannel(
+      configuration: .init(
+        endpoints: [Endpoint(host: "127.0.0.1", port: portA), Endpoint(host: "127.0.0.1", port: portB)],
+        security: clientSecurity, loadBalancing: .roundRobin),
+      group: loops)
+    let rpc = RPCClient(transport: channel)
+    let loop = channel.executor.eventLoop
+    let codec = self.codec
+
+    // From Swift's pool: the calls work and leave the caller off the loop.
+    for _ in 0..<4 { _ = try await rpc.unary(Test.whoAmI, request: "", serializer: codec, deserializer: codec) }
+    #expect(!loop.inEventLoop)
+    // On the channel's executor: every resumption lands on the connections' loop.
+    let (who, streamed, resumedOnLoop) = try await withTaskExecutorPreference(channel.executor) {
+      var resumedOnLoop = loop.inEventLoop
+      var who: Set<String> = []
+      for _ in 0..<4 {
+        who.insert(try await rpc.unary(Test.whoAmI, request: "", serializer: codec, deserializer: codec).message)
+        resumedOnLoop = resumedOnLoop && loop.inEventLoop
+      }
+      let (streamed, streamOnLoop) = try await rpc.serverStreaming(Test.expand, request: "200", serializer: codec, deserializer: codec) { response in
+        var (count, onLoop) = (0, true)
+        for try await _ in response.messages {
+          count += 1
+          onLoop = onLoop && loop.inEventLoop
+        }
+        return (count, onLoop)
+      }
+      return (who, streamed, resumedOnLoop && streamOnLoop)
+    }
+    #expect(who == ["a|anonymous", "b|anonymous"])
+    #expect(streamed == 200)
+    #expect(resumedOnLoop)
+    let connectionLoops = channel.readyConnectionChannels.map(\.eventLoop)
+    #expect(connectionLoops.count == 2)
+    #expect(connectionLoops.allSatisfy { $0 === loop })
+
+    await channel.close()
+    await a.shutdownGracefully()
+    await b.shutdownGracefully()
+    try await loops.shutdownGracefully()
+  }
+
+  @Test("a closed connection frees its HTTP/2 handler on both sides: no reference cycle outlives it",
+        arguments: ["plaintext", "tls"])
+  func closedConnectionsAreFreed(kind: String) async throws {
+    let pki = try TestPKI()
+    let (serverSecurity, clientSecurity) = securityPair(kind, pki: pki)
+    let server = GRPCServer(configuration: GRPCServerConfiguration(port: 0, security: serverSecurity), services: [TransportTestService()])
+    let port = try await server.start()
+    let channel = try GRPCChannel(configuration: .init(endpoints: [Endpoint(host: "127.0.0.1", port: port)], security: clientSecurity))
+    let rpc = RPCClient(transport: channel)
+    let codec = self.codec
+    #expect(try await rpc.unary(Test.echo, request: "x", serializer: codec, deserializer: codec).message == "x")
+    _ = try await rpc.serverStreaming(Test.expand, request: "10", serializer: codec, deserializer: codec) { response in
+      for try await _ in response.messages {}
+    }
+
+    // Weak references from the test only; the channels are let go before the check.
+    weak var clientHandler: HTTP2ConnectionHandler?
+    weak var serverHandler: HTTP2ConnectionHandler?
+    var loops: [any EventLoop] = []
+    do {
+      let clientChannels = channel.readyConnectionChannels
+      let serverChannels = server.connectionChannels
+      try #require(clientChannels.count == 1 && serverChannels.count == 1)
+      clientHandler = try await clientChannels[0].pipeline.handler(type: HTTP2ConnectionHandler.self).get()
+      serverHandler = try await serverChannels[0].pipeline.handler(type: HTTP2ConnectionHandler.self).get()
+      loops = [clientChannels[0].eventLoop, serverChannels[0].eventLoop]
+    }
+    #expect(clientHandler != nil && serverHandler != nil)
+
+    await channel.close()
+    await server.shutdownGracefully()
+    // NIO takes a closed channel's handlers out of its pipeline in a later turn of its loop:
+    // a task submitted to each loop afterwards runs once that is done.
+    for _ in 0..<10 where clientHandler != nil || serverHandler != nil {
+      for loop in loops { try await loop.submit {}.get() }
+    }
+    #expect(clientHandler == nil, "the client connection's HTTP/2 handler is still alive")
+    #expect(serverHandler == nil, "the server connection's HTTP/2 handler is still alive")
   }
 
   @Test func roundRobinSpreadsCallsOverEndpoints() async throws {

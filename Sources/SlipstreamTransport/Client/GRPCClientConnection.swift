@@ -12,9 +12,12 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   private let authority: String
   private let maxReceiveMessageSize: Int
   private let responseBufferHighWatermark: Int
-  /// Set right after the handler is created. Weak: the handler owns this delegate until the
-  /// connection closes, while calls may still hold this object afterwards.
-  weak var http2: HTTP2ConnectionHandler?
+  /// Set once the handler is in the channel's pipeline. Strong: the handler holds this
+  /// delegate only until the connection closes (its `finish` lets go), so the cycle ends
+  /// then; calls may keep both objects a little longer. Not weak: a weak reference gives the
+  /// handler a side table, which makes every retain and release of it take the slow path
+  /// (~10 % of a client's CPU samples per unary call).
+  var http2: HTTP2ConnectionHandler?
   /// Why the connection closed or is closing, once known (TLS alerts, socket errors).
   private(set) var closeReason: (any Error)?
   private var streams: [HTTP2StreamID: ClientStreamState] = [:]

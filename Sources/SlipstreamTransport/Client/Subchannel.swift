@@ -15,6 +15,11 @@ struct ConnectionHandle: Sendable {
   func openCall(_ head: ClientCallHead, firstMessage: [UInt8]?, endOfRequests: Bool) async throws -> GRPCClientCall {
     let call = GRPCClientCall(eventLoop: channel.eventLoop, responseBufferHighWatermark: responseBufferHighWatermark)
     let connection = self.connection
+    if channel.eventLoop.inEventLoop {
+      // The caller runs on the connection's loop (the channel's executor): no hop.
+      try connection.value.open(head, firstMessage: firstMessage, endOfRequests: endOfRequests, call: call)
+      return call
+    }
     try await channel.eventLoop.submit {
       try connection.value.open(head, firstMessage: firstMessage, endOfRequests: endOfRequests, call: call)
     }.get()
@@ -46,20 +51,26 @@ final class Subchannel: Sendable {
   private let configuration: GRPCChannelConfiguration
   private let tlsContext: TLSContext?
   private let serverHostname: String?
-  private let group: any EventLoopGroup
+  /// Where every connection of this endpoint runs (the channel's loop).
+  private let eventLoop: any EventLoop
   private let state = Mutex<State>(.idle(failures: 0))
 
-  init(endpoint: Endpoint, configuration: GRPCChannelConfiguration, tlsContext: TLSContext?, serverHostname: String?, group: any EventLoopGroup) {
+  init(endpoint: Endpoint, configuration: GRPCChannelConfiguration, tlsContext: TLSContext?, serverHostname: String?, eventLoop: any EventLoop) {
     self.endpoint = endpoint
     self.configuration = configuration
     self.tlsContext = tlsContext
     self.serverHostname = serverHostname
-    self.group = group
+    self.eventLoop = eventLoop
   }
 
   /// Whether a connection is up right now.
   var isReady: Bool {
     state.withLock { if case .ready = $0 { return true } else { return false } }
+  }
+
+  /// The connection's channel, when one is up.
+  var readyChannel: (any Channel)? {
+    state.withLock { if case .ready(let handle) = $0 { return handle.channel } else { return nil } }
   }
 
   /// A ready connection, connecting first if needed.
@@ -116,11 +127,11 @@ final class Subchannel: Sendable {
 
   private static let cancelledWhileWaiting = RPCError(code: .cancelled, message: "The call was cancelled by the client.")
 
-  /// Gives up on waiter `id` at `deadline` (a timer on one of the group's loops).
+  /// Gives up on waiter `id` at `deadline` (a timer on the channel's loop).
   private func watch(waiter id: UInt64, until deadline: ContinuousClock.Instant?) {
     guard let deadline, let due = NIODeadline.of(deadline) else { return }
     let endpoint = self.endpoint
-    let timer = group.next().scheduleTask(deadline: due) { [self] in
+    let timer = eventLoop.scheduleTask(deadline: due) { [self] in
       abandon(waiter: id, with: RPCError(
         code: .deadlineExceeded,
         message: "\(Status.deadlineExceeded.message) The connection to \(endpoint) was not ready in time."))
@@ -214,7 +225,7 @@ final class Subchannel: Sendable {
     // The handlers go in before the socket connects: a server sends its SETTINGS at once,
     // and bytes read before the HTTP/2 handler exists would be lost.
     let made = Mutex<(handle: ConnectionHandle, ready: EventLoopFuture<Void>)?>(nil)
-    let bootstrap = ClientBootstrap(group: group)
+    let bootstrap = ClientBootstrap(group: eventLoop)
       .connectTimeout(.nanoseconds(configuration.connectTimeout.nanoseconds))
       .channelOption(.socketOption(.tcp_nodelay), value: 1)
       .channelInitializer { [subchannel = self] channel in
@@ -229,7 +240,6 @@ final class Subchannel: Sendable {
             responseBufferHighWatermark: configuration.responseBufferHighWatermark
           )
           let http2 = HTTP2ConnectionHandler(role: .client, configuration: configuration.http2, delegate: connection)
-          connection.http2 = http2
           // Strong: the cycle through the pipeline ends when the channel closes.
           connection.onUnusable = { subchannel.connectionBecameUnusable(channel) }
           let sync = channel.pipeline.syncOperations
@@ -238,9 +248,13 @@ final class Subchannel: Sendable {
           }
           let lifecycle = ConnectionLifecycleHandler(
             ready: ready, waitsForTLS: tlsContext != nil, endpoint: endpoint.description, timeLimit: configuration.connectTimeout)
-          lifecycle.onError = { [weak connection] in connection?.noteConnectionError($0) }
+          // Strong: the pipeline drops its handlers when the channel closes.
+          lifecycle.onError = { connection.noteConnectionError($0) }
           try sync.addHandler(lifecycle)
           try sync.addHandler(http2)
+          // Only once the handler is in the pipeline, which ends the cycle through its
+          // delegate when the channel closes (see GRPCClientConnection.http2).
+          connection.http2 = http2
           let handle = ConnectionHandle(
             channel: channel,
             connection: NIOLoopBound(connection, eventLoop: channel.eventLoop),
@@ -269,7 +283,9 @@ final class Subchannel: Sendable {
       channel.close(promise: nil)
       throw RPCError(code: .unavailable, message: "\(error)", cause: error)
     }
-    channel.closeFuture.whenComplete { [weak self] _ in self?.connectionBecameUnusable(channel) }
+    // Strong (no weak reference, whose side table would make every retain of this subchannel
+    // a slow one): the future completes, and lets go, when the connection closes.
+    channel.closeFuture.whenComplete { [self] _ in self.connectionBecameUnusable(channel) }
     return handle
   }
 }

@@ -38,6 +38,11 @@ public final class GRPCServer: Sendable {
   private let group: any EventLoopGroup
   private let state = Mutex(State())
 
+  /// The channels of the connections open now (for tests).
+  package var connectionChannels: [any Channel] {
+    state.withLock { $0.connections.values.map(\.channel) }
+  }
+
   /// Creates a server; nothing listens until ``start()``.
   /// - Parameters:
   ///   - configuration: Address, security and limits.
@@ -138,9 +143,11 @@ public final class GRPCServer: Sendable {
       handlerExecutor: configuration.handlerExecution == .eventLoop ? EventLoopTaskExecutor(eventLoop: channel.eventLoop) : nil
     )
     let http2 = HTTP2ConnectionHandler(role: .server, configuration: configuration.http2, delegate: connection)
-    connection.handler = http2
     if let tlsHandler { try channel.pipeline.syncOperations.addHandler(tlsHandler) }
     try channel.pipeline.syncOperations.addHandler(http2)
+    // Only once the handler is in the pipeline, which ends the cycle through its delegate
+    // when the channel closes.
+    connection.handler = http2
 
     let key = ObjectIdentifier(channel)
     let refused = state.withLock { state -> Bool in

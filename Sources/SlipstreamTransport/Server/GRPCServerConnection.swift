@@ -28,14 +28,14 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   private let peerIdentity: () -> PeerIdentity?
   /// Where handler tasks run; nil: the global concurrent executor.
   private let handlerExecutor: (any TaskExecutor)?
-  /// Set right after the handler is created. The handler owns this delegate until the
-  /// connection closes; responders of running calls may outlive it, so they reach the
-  /// handler only through streams still in `streams`, which the handler empties
-  /// (http2StreamClosed) before it lets this delegate go. `unowned`, not `weak`: a weak
-  /// reference gives the handler a side table, and every retain and release of it (nghttp2's
-  /// callbacks make several per call) then takes the slow path; a use after the handler is
-  /// gone traps either way.
-  unowned var handler: HTTP2ConnectionHandler?
+  /// Set once the handler is in the channel's pipeline. The handler owns this delegate until
+  /// the connection closes (its `finish` lets go), which ends the cycle; responders of
+  /// running calls may outlive it, so they reach the handler only through streams still in
+  /// `streams`, which the handler empties (http2StreamClosed) before it lets this delegate
+  /// go. Strong, neither `weak` (a side table would make every retain and release of the
+  /// handler take the slow path; nghttp2's callbacks make several per call) nor `unowned`
+  /// (an unowned-retain and a release on every use).
+  var handler: HTTP2ConnectionHandler?
   private var http2: HTTP2ConnectionHandler { handler! }
   private var streams: [HTTP2StreamID: ServerStreamState] = [:]
   /// Streams whose handlers queued responses since the loop last drained (one hop per burst
