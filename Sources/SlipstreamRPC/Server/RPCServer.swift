@@ -48,9 +48,16 @@ public struct RPCServer: Sendable {
       connection: call.connection
     )
     let io = ServerCallIO(call: call, context: context)
-    let outcome = await runWithDeadline(call.transportEnforcesDeadline ? nil : call.deadline, io: io) {
-      try await self.runInterceptors(context: context, index: 0) { _ in
-        try await entry.run(io)
+    let outcome: Outcome
+    if interceptors.isEmpty && (call.transportEnforcesDeadline || call.deadline == nil) {
+      // Nothing to wrap the handler in: run it directly, without the two closures (and
+      // their contexts) the general path builds per call.
+      do { outcome = .success(try await entry.run(io)) } catch { outcome = .failure(RPCError(mapping: error)) }
+    } else {
+      outcome = await runWithDeadline(call.transportEnforcesDeadline ? nil : call.deadline, io: io) {
+        try await self.runInterceptors(context: context, index: 0) { _ in
+          try await entry.run(io)
+        }
       }
     }
     call.requests.consumerFinished()

@@ -29,6 +29,10 @@ public final class RPCStreamBuffer<Element: Sendable>: Sendable {
   }
 
   private struct State: ~Copyable {
+    /// The oldest element while it is the only one: a unary call's single message never
+    /// allocates the array below.
+    var single: (Element, Int)?
+    /// The elements after `single` (or all of them once it is taken), from `head` on.
     var elements: [(Element, Int)] = []
     var head = 0
     var bufferedCost = 0
@@ -38,9 +42,23 @@ public final class RPCStreamBuffer<Element: Sendable>: Sendable {
     var consumer: CheckedContinuation<Element?, any Error>?
     var producer: CheckedContinuation<Void, any Error>?
 
-    var isEmpty: Bool { head == elements.count }
+    var isEmpty: Bool { single == nil && head == elements.count }
+
+    mutating func append(_ item: (Element, Int)) {
+      if single == nil && head == elements.count {
+        single = item
+      } else {
+        elements.append(item)
+      }
+      bufferedCost += item.1
+    }
 
     mutating func pop() -> (Element, Int) {
+      if let item = single {
+        single = nil
+        bufferedCost -= item.1
+        return item
+      }
       let item = elements[head]
       head += 1
       if head == elements.count {
@@ -105,8 +123,7 @@ public final class RPCStreamBuffer<Element: Sendable>: Sendable {
         state.consumer = nil
         return (.enqueued(aboveHighWatermark: false), consumer)
       }
-      state.elements.append((element, cost))
-      state.bufferedCost += cost
+      state.append((element, cost))
       let above = state.bufferedCost > highWatermark
       if above { state.reportedAboveHigh = true }
       return (.enqueued(aboveHighWatermark: above), nil)
@@ -255,6 +272,7 @@ public final class RPCStreamBuffer<Element: Sendable>: Sendable {
   public func consumerFinished() {
     let producer: CheckedContinuation<Void, any Error>? = state.withLock { state in
       state.consumerGone = true
+      state.single = nil
       state.elements.removeAll()
       state.head = 0
       state.bufferedCost = 0

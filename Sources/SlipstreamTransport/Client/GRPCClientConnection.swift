@@ -194,14 +194,14 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
       http2?.consume(id, bytes: bytes.count)
       return
     }
-    state.deframer.append(bytes)
     state.unconsumedBytes += bytes.count
     do {
-      while let message = try state.deframer.next() {
-        if case .enqueued(aboveHighWatermark: true) = state.call.responses.yield(.message(message), cost: message.count) {
-          state.readingPaused = true
-        }
+      let responses = state.call.responses
+      var paused = false
+      try state.deframer.append(bytes) { message in
+        if case .enqueued(aboveHighWatermark: true) = responses.yield(.message(message), cost: message.count) { paused = true }
       }
+      if paused { state.readingPaused = true }
     } catch {
       state.end(Status(code: error.statusCode, message: error.description), trailers: [:])
       http2?.resetStream(id, errorCode: .cancel)

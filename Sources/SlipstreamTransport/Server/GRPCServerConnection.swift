@@ -128,14 +128,14 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
       http2.consume(id, bytes: bytes.count)
       return
     }
-    state.deframer.append(bytes)
     state.unconsumedBytes += bytes.count
     do {
-      while let message = try state.deframer.next() {
-        if case .enqueued(aboveHighWatermark: true) = state.requests.yield(message, cost: message.count) {
-          state.readingPaused = true
-        }
+      let requests = state.requests
+      var paused = false
+      try state.deframer.append(bytes) { message in
+        if case .enqueued(aboveHighWatermark: true) = requests.yield(message, cost: message.count) { paused = true }
       }
+      if paused { state.readingPaused = true }
       if endStream {
         try state.deframer.finish()
         state.inputClosed = true

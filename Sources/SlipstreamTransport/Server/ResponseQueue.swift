@@ -19,7 +19,35 @@ final class ResponseQueue: Sendable {
     case source(any ResponseSource, headers: Metadata?, wake: @Sendable () -> Void)
   }
 
+  /// What one ``takeAll()`` took, oldest first.
+  struct Batch: Sequence {
+    fileprivate var single: Item?
+    fileprivate var rest: [Item]
+
+    var count: Int { (single == nil ? 0 : 1) + rest.count }
+    var isEmpty: Bool { single == nil && rest.isEmpty }
+
+    func makeIterator() -> Iterator { Iterator(single: single, rest: rest.makeIterator()) }
+
+    struct Iterator: IteratorProtocol {
+      fileprivate var single: Item?
+      fileprivate var rest: IndexingIterator<[Item]>
+
+      mutating func next() -> Item? {
+        if let item = single {
+          single = nil
+          return item
+        }
+        return rest.next()
+      }
+    }
+  }
+
   private struct State {
+    /// The oldest item while it is the only one: a unary call's response (one `finish`)
+    /// never allocates the array below.
+    var single: Item?
+    /// The items after `single`.
     var items: [Item] = []
     var queuedBytes = 0
     var drainScheduled = false
@@ -49,7 +77,11 @@ final class ResponseQueue: Sendable {
   func enqueue(_ item: Item, cost: Int) throws(RPCError) -> (scheduleDrain: Bool, mustWait: Bool) {
     let outcome: Result<(Bool, Bool), RPCError> = state.withLock { state in
       if let closed = state.closed { return .failure(closed) }
-      state.items.append(item)
+      if state.single == nil && state.items.isEmpty {
+        state.single = item
+      } else {
+        state.items.append(item)
+      }
       state.queuedBytes += cost
       let schedule = !state.drainScheduled
       state.drainScheduled = true
@@ -112,14 +144,15 @@ final class ResponseQueue: Sendable {
   var waitingWriterCount: Int { state.withLock { $0.waiters.count } }
 
   /// Event loop: takes everything queued.
-  func takeAll() -> [Item] {
+  func takeAll() -> Batch {
     state.withLock { state in
       defer {
+        state.single = nil
         state.items = []
         state.queuedBytes = 0
         state.drainScheduled = false
       }
-      return state.items
+      return Batch(single: state.single, rest: state.items)
     }
   }
 
@@ -138,6 +171,7 @@ final class ResponseQueue: Sendable {
   func close(_ error: RPCError) {
     let waiters: [CheckedContinuation<Void, any Error>] = state.withLock { state in
       if state.closed == nil { state.closed = error }
+      state.single = nil
       state.items = []
       state.queuedBytes = 0
       defer {

@@ -58,6 +58,33 @@ public struct MessageDeframer: Sendable {
     self.checkPrefix()
   }
 
+  /// Adds received bytes and hands every message they complete to `deliver`, in order: the
+  /// same messages and errors as ``append(_:)-(UnsafeRawBufferPointer)`` followed by
+  /// ``next()`` until it returns `nil`, but when nothing is buffered, each uncompressed message
+  /// that lies whole in `bytes` is copied once, straight into its array (a small request in
+  /// one DATA frame is never copied into the buffer first). Only the rest is buffered.
+  ///
+  /// - Throws: As ``next()``; messages before the failure have been delivered.
+  public mutating func append(_ bytes: UnsafeRawBufferPointer, deliver: ([UInt8]) -> Void) throws(WireError) {
+    var offset = 0
+    if self.failure == nil && self.bufferedByteCount == 0 {
+      let prefix = MessageFramer.prefixLength
+      while bytes.count - offset >= prefix, bytes[offset] == 0 {
+        let length = Int(bytes[offset + 1]) << 24 | Int(bytes[offset + 2]) << 16
+          | Int(bytes[offset + 3]) << 8 | Int(bytes[offset + 4])
+        // Oversized or incomplete: the buffered path below reports or waits, as before.
+        guard length <= self.maximumMessageSize, bytes.count - offset - prefix >= length else { break }
+        let body = offset + prefix
+        deliver(Array(UnsafeRawBufferPointer(rebasing: bytes[body..<(body + length)])))
+        offset = body + length
+      }
+    }
+    if offset < bytes.count {
+      self.append(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+    }
+    while let message = try self.next() { deliver(message) }
+  }
+
   /// Returns the next complete message, decompressed.
   ///
   /// - Returns: The payload, or `nil` if more bytes are needed.

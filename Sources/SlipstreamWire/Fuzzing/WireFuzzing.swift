@@ -14,10 +14,14 @@ public enum WireFuzzing {
     let bytes = [UInt8](data)
     let seed = bytes.first ?? 0
 
-    // Deframing arbitrary bytes, identity and gzip, with a small limit to bound zip bombs.
+    // Deframing arbitrary bytes, identity and gzip, with a small limit to bound zip bombs;
+    // the one-copy `append(_:deliver:)` must agree with `append(_:)` + `next()`.
     for encoding in [nil, CompressionAlgorithm.gzip] {
       var deframer = MessageDeframer(maximumMessageSize: 1 << 16, encoding: encoding)
-      Self.feed(bytes, to: &deframer, seed: seed)
+      let viaNext = Self.feed(bytes, to: &deframer, seed: seed)
+      var delivering = MessageDeframer(maximumMessageSize: 1 << 16, encoding: encoding)
+      let viaDeliver = Self.feed(bytes, to: &delivering, seed: seed, deliver: true)
+      precondition(viaNext == viaDeliver, "append(_:deliver:) disagrees with append(_:) + next()")
     }
 
     // Framing then deframing must give back the same messages.
@@ -43,20 +47,25 @@ public enum WireFuzzing {
   /// Feeds `bytes` in pieces whose sizes follow `seed`, draining messages after each piece.
   ///
   /// - Returns: The messages, or `nil` if the deframer threw or the stream was truncated.
+  /// With `deliver`, through ``MessageDeframer/append(_:deliver:)`` instead.
   @discardableResult
-  private static func feed(_ bytes: [UInt8], to deframer: inout MessageDeframer, seed: UInt8)
+  private static func feed(_ bytes: [UInt8], to deframer: inout MessageDeframer, seed: UInt8, deliver: Bool = false)
     -> [[UInt8]]?
   {
     var messages: [[UInt8]] = []
     var start = 0
     var step = Int(seed)
-    do throws(WireError) {
+    do {
       while start < bytes.count {
         step = (step &* 31 &+ 7) & 0xFF
         let end = min(bytes.count, start + step % 23 + 1)
-        bytes[start..<end].withUnsafeBytes { deframer.append($0) }
+        if deliver {
+          try bytes[start..<end].withUnsafeBytes { piece in try deframer.append(piece) { messages.append($0) } }
+        } else {
+          bytes[start..<end].withUnsafeBytes { deframer.append($0) }
+          while let message = try deframer.next() { messages.append(message) }
+        }
         start = end
-        while let message = try deframer.next() { messages.append(message) }
       }
       try deframer.finish()
       return messages

@@ -1,3 +1,4 @@
+import Testing
 @testable import SlipstreamWire
 
 /// A message prefix written by hand, independent of `MessageFramer`.
@@ -22,16 +23,36 @@ func sampleBytes(_ count: Int, seed: Int = 1) -> [UInt8] {
   (0..<count).map { UInt8(truncatingIfNeeded: ($0 / 3) &* 31 &+ seed) }
 }
 
-/// Feeds `pieces` one after another, draining after each, then finishes.
+/// Feeds `pieces` one after another, draining after each, then finishes — through
+/// `append(_:)` + `next()`, and again through `append(_:deliver:)`, and records an issue when
+/// the two disagree (messages, or the error), so every deframer test covers both.
 func deframe(_ pieces: [ArraySlice<UInt8>], encoding: CompressionAlgorithm? = nil,
   limit: Int = 4 * 1024 * 1024) throws(WireError) -> [[UInt8]]
 {
-  var deframer = MessageDeframer(maximumMessageSize: limit, encoding: encoding)
-  var messages: [[UInt8]] = []
-  for piece in pieces {
-    piece.withUnsafeBytes { deframer.append($0) }
-    while let message = try deframer.next() { messages.append(message) }
+  let viaNext = Result { () throws(WireError) in
+    var deframer = MessageDeframer(maximumMessageSize: limit, encoding: encoding)
+    var messages: [[UInt8]] = []
+    for piece in pieces {
+      piece.withUnsafeBytes { deframer.append($0) }
+      while let message = try deframer.next() { messages.append(message) }
+    }
+    try deframer.finish()
+    return messages
   }
-  try deframer.finish()
-  return messages
+  let viaDeliver = Result { () throws(WireError) in
+    var deframer = MessageDeframer(maximumMessageSize: limit, encoding: encoding)
+    var messages: [[UInt8]] = []
+    for piece in pieces {
+      // Contiguous storage of its own, so the closure can throw WireError alone.
+      let bytes = Array(piece)
+      let pointer = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+      defer { pointer.deallocate() }
+      pointer.copyBytes(from: bytes)
+      try deframer.append(UnsafeRawBufferPointer(pointer)) { messages.append($0) }
+    }
+    try deframer.finish()
+    return messages
+  }
+  #expect(viaNext == viaDeliver, "append(_:deliver:) disagrees with append(_:) + next()")
+  return try viaNext.get()
 }

@@ -35,6 +35,35 @@ import Testing
     #expect(try deframe(pieces) == Self.messages)
   }
 
+  @Test("append(_:deliver:) hands over the messages whole in one chunk without buffering them, and buffers only a partial tail")
+  func deliverCopiesWholeMessagesOnce() throws {
+    var deframer = MessageDeframer()
+    var out: [[UInt8]] = []
+    let partial = framed(sampleBytes(40)).prefix(12)
+    try (Self.stream + partial).withUnsafeBytes { bytes in try deframer.append(bytes) { out.append($0) } }
+    #expect(out == Self.messages)
+    #expect(deframer.bufferedByteCount == partial.count)
+    try framed(sampleBytes(40)).dropFirst(12).withUnsafeBytes { bytes in try deframer.append(bytes) { out.append($0) } }
+    #expect(out == Self.messages + [sampleBytes(40)])
+    #expect(deframer.bufferedByteCount == 0)
+    try deframer.finish()
+  }
+
+  @Test("append(_:deliver:) delivers the messages before a bad one, then fails as next() does, and stays failed")
+  func deliverStopsAtTheFirstBadMessage() throws {
+    var deframer = MessageDeframer(maximumMessageSize: 100)
+    var out: [[UInt8]] = []
+    let bytes = framed([1, 2]) + prefix(flag: 0, length: 101) + sampleBytes(101) + framed([3])
+    #expect(throws: WireError(.messageTooLarge(length: 101, limit: 100))) {
+      try bytes.withUnsafeBytes { bytes in try deframer.append(bytes) { out.append($0) } }
+    }
+    #expect(out == [[1, 2]])
+    #expect(throws: WireError(.messageTooLarge(length: 101, limit: 100))) {
+      try framed([4]).withUnsafeBytes { bytes in try deframer.append(bytes) { out.append($0) } }
+    }
+    #expect(out == [[1, 2]])
+  }
+
   @Test func appendContentsOfSequence() throws {
     var deframer = MessageDeframer()
     deframer.append(contentsOf: Self.stream.lazy.map { $0 })
