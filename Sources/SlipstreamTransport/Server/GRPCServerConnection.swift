@@ -35,12 +35,15 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   /// go. Strong, neither `weak` (a side table would make every retain and release of the
   /// handler take the slow path; nghttp2's callbacks make several per call) nor `unowned`
   /// (an unowned-retain and a release on every use).
-  var handler: HTTP2ConnectionHandler?
+  var handler: HTTP2ConnectionHandler? {
+    // From here the handler will report the close, which detaches the drains again.
+    didSet { if handler != nil { pendingDrains.attach(self) } }
+  }
   private var http2: HTTP2ConnectionHandler { handler! }
   private var streams: [HTTP2StreamID: ServerStreamState] = [:]
   /// Streams whose handlers queued responses since the loop last drained (one hop per burst
   /// per connection).
-  private let pendingDrains = PendingDrains()
+  private let pendingDrains: PendingDrains
   private var cachedIdentity: PeerIdentity??
   /// The one timer of the connection's call deadlines.
   private var deadlineTimer = ConnectionDeadlineTimer()
@@ -63,6 +66,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     self.peerAddress = peerAddress
     self.peerIdentity = peerIdentity
     self.handlerExecutor = handlerExecutor
+    self.pendingDrains = PendingDrains(eventLoop: eventLoop)
   }
 
   private var loopBoundSelf: NIOLoopBound<GRPCServerConnection> { NIOLoopBound(self, eventLoop: eventLoop) }
@@ -100,8 +104,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
       deadline: head.timeout.map { ContinuousClock.now.advanced(by: $0) },
       peer: PeerInfo(address: peerAddress, identity: cachedIdentity ?? nil),
       requests: requests,
-      responder: StreamResponder(
-        id: id, responses: responses, drains: pendingDrains, connection: connection, eventLoop: eventLoop),
+      responder: StreamResponder(id: id, responses: responses, drains: pendingDrains),
       connection: lifetime,
       transportEnforcesDeadline: true
     )
@@ -163,15 +166,13 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     state.responses.setWritable(isWritable)
     // A stream fed by a source was left alone while full: collect what is ready now (in a
     // later loop task, outside nghttp2's callback).
-    if isWritable, state.source != nil, pendingDrains.add(id) {
-      let connection = loopBoundSelf
-      eventLoop.execute { connection.value.drainPending() }
-    }
+    if isWritable, state.source != nil { pendingDrains.request(id) }
   }
 
   func http2GoAwayReceived(lastStreamID: HTTP2StreamID, errorCode: HTTP2ErrorCode) {}
 
   func http2ConnectionClosed(error: (any Error)?) {
+    pendingDrains.detach()
     for id in Array(streams.keys) { http2StreamClosed(id, errorCode: .cancel) }
     deadlineTimer.cancel()
     lifetime.close()
@@ -203,9 +204,9 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
 
   // MARK: Called by StreamResponder (on the event loop)
 
-  /// Drains every stream that asked since the last hop, in the order they asked.
-  fileprivate func drainPending() {
-    for id in pendingDrains.takeAll() { drain(id) }
+  /// Drains a stream that asked for it (``PendingDrains``, on the event loop).
+  func drainFromHop(_ id: HTTP2StreamID) {
+    drain(id)
   }
 
   /// Sends everything the handler queued since the last drain, in order, in this loop turn
@@ -431,12 +432,12 @@ final class ServerStreamState {
 /// The handler's side of a server stream: queues responses for the event loop, waking it
 /// once per burst (and once per connection when many streams write at once), and waits only
 /// when the stream or the queue is full.
+/// Three words, so it fits in the `any ServerCallResponder` existential's inline buffer (no
+/// box allocated per call).
 struct StreamResponder: ServerCallResponder {
   let id: HTTP2StreamID
   let responses: ResponseQueue
   let drains: PendingDrains
-  let connection: NIOLoopBound<GRPCServerConnection>
-  let eventLoop: any EventLoop
 
   nonisolated(nonsending) func write(_ payload: [UInt8], headers: Metadata?) async throws {
     let (scheduleDrain, mustWait) = try responses.enqueue(.message(payload, headers: headers), cost: payload.count)
@@ -464,8 +465,6 @@ struct StreamResponder: ServerCallResponder {
   }
 
   private func scheduleDrainOnLoop() {
-    guard drains.add(id) else { return }
-    let connection = self.connection
-    eventLoop.execute { connection.value.drainPending() }
+    drains.request(id)
   }
 }
