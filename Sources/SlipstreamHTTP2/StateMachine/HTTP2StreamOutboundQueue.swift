@@ -21,8 +21,12 @@ struct HTTP2StreamOutboundQueue {
     case data(length: Int, isLast: Bool)
   }
 
-  /// Queued buffers from `head` on. An empty array does not allocate, so streams that never send
-  /// data cost nothing here; drained storage is kept for the stream's next bytes.
+  /// The oldest queued buffer while it is the only one: a stream that queues one buffer at a
+  /// time (a unary response, a batch of quotes) never allocates the array below.
+  private var single: ByteBuffer?
+  /// Queued buffers after `single`, from `head` on. An empty array does not allocate, so
+  /// streams that never send data cost nothing here; drained storage is kept for the stream's
+  /// next bytes.
   private var buffers: [ByteBuffer] = []
   private var head = 0
   /// Bytes queued and not yet pulled.
@@ -52,7 +56,11 @@ struct HTTP2StreamOutboundQueue {
     precondition(!self.isEnded, "append after end")
     let count = buffer.readableBytes
     guard count > 0 else { return nil }
-    self.buffers.append(buffer)
+    if self.single == nil && self.head == self.buffers.count {
+      self.single = buffer
+    } else {
+      self.buffers.append(buffer)
+    }
     self.bufferedBytes += count
     if self.isWritable && self.bufferedBytes >= self.highWatermark {
       self.isWritable = false
@@ -82,6 +90,19 @@ struct HTTP2StreamOutboundQueue {
     precondition(length <= self.bufferedBytes, "take more than queued")
     var remaining = length
     while remaining > 0 {
+      if var first = self.single {
+        let count = first.readableBytes
+        if count <= remaining {
+          output.writeImmutableBuffer(first)
+          self.single = nil
+          remaining -= count
+        } else {
+          output.writeImmutableBuffer(first.readSlice(length: remaining)!)
+          self.single = first
+          remaining = 0
+        }
+        continue
+      }
       let count = self.buffers[self.head].readableBytes
       if count <= remaining {
         output.writeImmutableBuffer(self.buffers[self.head])

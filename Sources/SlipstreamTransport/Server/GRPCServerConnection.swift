@@ -81,14 +81,12 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
       refuse(id, error)
       return
     }
-    let connection = loopBoundSelf
-    let eventLoop = self.eventLoop
+    let responses = ResponseQueue(highWatermark: limits.responseQueueHighWatermark, id: id, drains: pendingDrains)
     let requests = RPCStreamBuffer<[UInt8]>(
       highWatermark: limits.requestBufferHighWatermark,
       lowWatermark: limits.requestBufferHighWatermark / 2,
-      onDemand: { eventLoop.execute { connection.value.resumeReading(id) } }
+      onDemand: { responses.requestMoreInput() }
     )
-    let responses = ResponseQueue(highWatermark: limits.responseQueueHighWatermark)
     let state = ServerStreamState(
       id: id,
       deframer: MessageDeframer(maximumMessageSize: limits.maxReceiveMessageSize, encoding: head.encoding),
@@ -320,7 +318,8 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
 
   // MARK: Internals
 
-  private func resumeReading(_ id: HTTP2StreamID) {
+  /// Reads a stream again whose request buffer drained (``PendingDrains``, on the loop).
+  func resumeReading(_ id: HTTP2StreamID) {
     guard let state = streams[id] else { return }
     state.readingPaused = false
     returnCredit(state)

@@ -55,6 +55,13 @@ final class PendingDrains: Sendable {
     if schedule { eventLoop.execute { self.drainOnLoop() } }
   }
 
+  /// Asks the loop to read `stream` again (its request buffer drained). Rare: only after the
+  /// buffer went over its high watermark. Any thread.
+  func resumeReading(_ stream: HTTP2StreamID) {
+    guard let connection = state.withLock({ $0.connection }) else { return }
+    eventLoop.execute { connection.value.resumeReading(stream) }
+  }
+
   /// Event loop: drains every stream that asked since the last hop, in the order they asked.
   private func drainOnLoop() {
     let (connection, batch) = state.withLock { state -> (NIOLoopBound<GRPCServerConnection>?, [HTTP2StreamID]) in

@@ -1,3 +1,4 @@
+import SlipstreamHTTP2
 import SlipstreamRPC
 import SlipstreamWire
 import Synchronization
@@ -67,8 +68,20 @@ final class ResponseQueue: Sendable {
   private let state: Mutex<State>
 
   /// - Parameter highWatermark: Bytes queued here before writers wait for the event loop.
-  init(highWatermark: Int) {
+  /// The stream this queue feeds, and where it asks the event loop for work (nil in tests).
+  private let id: HTTP2StreamID
+  private let drains: PendingDrains?
+
+  init(highWatermark: Int, id: HTTP2StreamID = HTTP2StreamID(0), drains: PendingDrains? = nil) {
     state = Mutex(State(highWatermark: highWatermark))
+    self.id = id
+    self.drains = drains
+  }
+
+  /// The request side's consumer drained its buffer: the loop may read the stream again.
+  /// A closure that calls this captures only this queue (no allocation per stream).
+  func requestMoreInput() {
+    drains?.resumeReading(id)
   }
 
   /// Queues an item.

@@ -88,4 +88,41 @@ struct HTTP2StreamOutboundQueueTests {
     #expect(Array(output.readableBytesView) == expected)
     #expect(queue.bufferedBytes == 0)
   }
+
+  @Test("bytes come out in the order they were queued, for any mix of appends and partial takes")
+  func orderUnderInterleavedAppendsAndTakes() {
+    // A deterministic generator: each run interleaves appends of 1–40 distinct bytes with
+    // takes of 1–50 bytes (or what is queued), so the inline first buffer, the array behind
+    // it and partial reads of both all occur.
+    var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next(_ bound: Int) -> Int {
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((seed >> 33) % UInt64(bound))
+    }
+    for run in 0..<200 {
+      var queue = HTTP2StreamOutboundQueue(highWatermark: 1 << 20, lowWatermark: 0)
+      var expected: [UInt8] = []
+      var taken: [UInt8] = []
+      var counter: UInt8 = 0
+      for _ in 0..<60 {
+        if next(3) > 0 {
+          let bytes = (0..<(1 + next(40))).map { _ in counter &+= 1; return counter }
+          expected += bytes
+          _ = queue.append(ByteBuffer(bytes: bytes))
+        } else if queue.bufferedBytes > 0 {
+          var output = ByteBuffer()
+          let length = min(queue.bufferedBytes, 1 + next(50))
+          _ = queue.take(length, into: &output)
+          #expect(output.readableBytes == length)
+          taken += output.readableBytesView
+        }
+      }
+      var rest = ByteBuffer()
+      let remaining = queue.bufferedBytes
+      if remaining > 0 { _ = queue.take(remaining, into: &rest) }
+      taken += rest.readableBytesView
+      #expect(taken == expected, "run \(run)")
+      #expect(queue.bufferedBytes == 0)
+    }
+  }
 }
