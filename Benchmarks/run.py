@@ -403,8 +403,13 @@ def table(all_results, measured):
     head = ["scenario", "Slipstream"]
     for p in peers:
         head += [p.title, f"ours/{p.key}"]
+    # With handlers on the event loop measured too, its ratio against every other peer.
+    el_measured = any(s.key == "slipstream-el" for s in measured)
+    el_peers = [p for p in peers if p.key != "slipstream-el"] if el_measured else []
+    head += [f"slipstream-el/{p.key}" for p in el_peers]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     ours = all_results.get("slipstream", {})
+    el = all_results.get("slipstream-el", {})
     for sc in scenarios():
         name, kind = sc["name"], sc["kind"]
         latency = kind == "unary" and sc["c"] == 1
@@ -413,6 +418,8 @@ def table(all_results, measured):
         for p in peers:
             pr = all_results.get(p.key, {}).get(name)
             row += [cell(pr, kind, latency), ratio(ours.get(name), pr)]
+        for p in el_peers:
+            row.append(ratio(el.get(name), all_results.get(p.key, {}).get(name)))
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
 
