@@ -67,11 +67,14 @@ final class ResponseQueue: Sendable {
 
   private let state: Mutex<State>
 
-  /// - Parameter highWatermark: Bytes queued here before writers wait for the event loop.
   /// The stream this queue feeds, and where it asks the event loop for work (nil in tests).
   private let id: HTTP2StreamID
   private let drains: PendingDrains?
 
+  /// - Parameters:
+  ///   - highWatermark: Bytes queued here before writers wait for the event loop.
+  ///   - id: The stream.
+  ///   - drains: The connection's drain scheduler (nil in tests: nothing is asked of a loop).
   init(highWatermark: Int, id: HTTP2StreamID = HTTP2StreamID(0), drains: PendingDrains? = nil) {
     state = Mutex(State(highWatermark: highWatermark))
     self.id = id
