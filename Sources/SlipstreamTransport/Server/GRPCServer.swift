@@ -167,12 +167,22 @@ public final class GRPCServer: Sendable {
       _ = self.state.withLock { $0.connections.removeValue(forKey: key) }
       lifetime.close()
       // Runs on the channel's event loop, where the handler lives.
-      if let error = boundHTTP2.value.connectionError {
+      if let error = boundHTTP2.value.connectionError, !Self.isOrdinaryClose(error) {
         logger.notice("connection closed: \(error)", metadata: ["peer": "\(peer)"])
+      } else if let error = boundHTTP2.value.connectionError {
+        logger.debug("connection closed: \(error)", metadata: ["peer": "\(peer)"])
       } else {
         logger.debug("connection closed", metadata: ["peer": "\(peer)"])
       }
     }
+  }
+}
+
+extension GRPCServer {
+  /// Whether a connection's end error is how ordinary clients leave: grpcio and Go close the
+  /// TCP connection without a TLS close_notify, which is not worth a notice per connection.
+  static func isOrdinaryClose(_ error: any Error) -> Bool {
+    (error as? TLSError)?.kind == .peerClosedUncleanly
   }
 }
 

@@ -184,6 +184,21 @@ struct GRPCServerHardeningTests {
     }
   }
 
+  @Test("a client that closes TCP without a TLS close_notify (grpcio, Go) is logged at debug, not as a notice")
+  func uncleanTLSCloseIsNotANotice() async throws {
+    let pki = try TestPKI()
+    let log = LogCapture()
+    try await underAttack(security: .tls(pki.serverTLS()), clientSecurity: .tls(pki.clientTLS()), log: log) { port in
+      let report = try await AttackPeer.run("tls-unclean-close", port: port)
+      #expect(report.grpcStatus == 0, "\(report)")
+      // The bystander client stays connected until the attack is over, so the first
+      // "connection closed" line is the attacker's, at whichever level it was logged.
+      let line = await log.line { $0.contains("connection closed") }
+      #expect(line.hasPrefix("debug connection closed:") && line.contains("close_notify"), "\(line)")
+      #expect(line.contains("peer=ipv4:127.0.0.1:"), "\(line)")
+    }
+  }
+
   @Test("plaintext HTTP/2 to the TLS port: clean close")
   func plaintextToTLS() async throws {
     let pki = try TestPKI()

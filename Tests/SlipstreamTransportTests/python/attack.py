@@ -252,6 +252,23 @@ elif mode == "tls-to-plaintext":
         result["closed"] = True
     result["sent"] = 1
 
+elif mode == "tls-unclean-close":
+    # What grpcio and Go clients do: TLS, one call, then the TCP connection closes without a
+    # TLS close_notify.
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.set_alpn_protocols(["h2"])
+    tls = context.wrap_socket(sock, server_hostname="localhost")
+    result["handshake"] = "succeeded"
+    handshake(tls)
+    send(tls, HeadersFrame(1, encoder.encode(request_headers()), flags=["END_HEADERS"]).serialize())
+    send(tls, DataFrame(1, grpc_message(b"bye"), flags=["END_STREAM"]).serialize())
+    read_until_eof(tls, stop=lambda: result["grpc_status"] is not None)
+    result["sent"] = 1
+    tls.close()  # no unwrap(): no close_notify
+    result["closed"] = True
+
 elif mode == "deadlines":
     # Calls that only the server's deadline (grpc-timeout) can end: we never cancel them.
     #   1: Hang, 60 s   3: Echo, 1 s (answered at once)   5: Hang "watched", 2 s
