@@ -161,10 +161,12 @@ public struct RPCClient: Sendable {
     body: @escaping @Sendable (ClientCallHead) async throws -> Result
   ) async throws -> Result {
     let deadline = options.timeout.map { ContinuousClock.now.advanced(by: $0) }
+    /// The deadline this client's own timer enforces (none when the transport does).
+    let timerDeadline = transportDeadline ? nil : deadline
     if interceptors.isEmpty {
       // Nothing to run around the call: no box to carry its result through a chain.
       let head = ClientCallHead(method: method, metadata: metadata, deadline: deadline, compression: options.compression)
-      return try await withClientDeadline(transportDeadline ? nil : deadline) { try await body(head) }
+      return try await withClientDeadline(timerDeadline) { try await body(head) }
     }
     let box = ClientResultBox<Result>()
     let context = ClientCallContext(method: method, metadata: metadata, options: options)
@@ -175,7 +177,7 @@ public struct RPCClient: Sendable {
         deadline: deadline,
         compression: context.options.compression
       )
-      box.value = try await withClientDeadline(transportDeadline ? nil : deadline) { try await body(head) }
+      box.value = try await withClientDeadline(timerDeadline) { try await body(head) }
     }
     guard let value = box.value else {
       throw RPCError(code: .internalError, message: "A client interceptor returned without running the call.")

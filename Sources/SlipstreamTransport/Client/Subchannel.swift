@@ -44,6 +44,12 @@ final class Subchannel: Sendable {
     let id: UInt64
     let continuation: CheckedContinuation<ConnectionHandle, any Error>
     var timer: Scheduled<Void>?
+
+    /// Ends the wait: stops its deadline timer and resumes the call.
+    func resume(with result: Result<ConnectionHandle, any Error>) {
+      timer?.cancel()
+      continuation.resume(with: result)
+    }
   }
 
   let endpoint: Endpoint
@@ -137,30 +143,26 @@ final class Subchannel: Sendable {
         message: "\(Status.deadlineExceeded.message) The connection to \(endpoint) was not ready in time."))
     }
     // Kept with the waiter so that a connection made in time cancels it.
-    let stillWaiting = state.withLock { state in
-      guard case .connecting(let failures, var waiters) = state,
-        let index = waiters.firstIndex(where: { $0.id == id })
-      else { return false }
-      waiters[index].timer = timer
-      state = .connecting(failures: failures, waiters: waiters)
-      return true
-    }
+    let stillWaiting = withWaiter(id) { waiters, index in waiters[index].timer = timer } != nil
     if !stillWaiting { timer.cancel() }
   }
 
   /// Resumes waiter `id` with `error` if it is still waiting.
   private func abandon(waiter id: UInt64, with error: RPCError) {
-    let waiter: Waiter? = state.withLock { state in
+    withWaiter(id) { waiters, index in waiters.remove(at: index) }?.resume(with: .failure(error))
+  }
+
+  /// Runs `body` on the waiters while connecting, with the index of waiter `id`; nil (and
+  /// `body` not run) when that call is no longer waiting.
+  private func withWaiter<T>(_ id: UInt64, _ body: (inout [Waiter], Int) -> T) -> T? {
+    state.withLock { state in
       guard case .connecting(let failures, var waiters) = state,
         let index = waiters.firstIndex(where: { $0.id == id })
       else { return nil }
-      let waiter = waiters.remove(at: index)
+      let result = body(&waiters, index)
       state = .connecting(failures: failures, waiters: waiters)
-      return waiter
+      return result
     }
-    guard let waiter else { return }
-    waiter.timer?.cancel()
-    waiter.continuation.resume(throwing: error)
   }
 
   /// Closes the connection; later calls fail.
@@ -172,10 +174,7 @@ final class Subchannel: Sendable {
     switch old {
     case .ready(let handle): try? await handle.channel.close()
     case .connecting(_, let waiters):
-      for waiter in waiters {
-        waiter.timer?.cancel()
-        waiter.continuation.resume(throwing: RPCError(code: .unavailable, message: "The channel is closed."))
-      }
+      for waiter in waiters { waiter.resume(with: .failure(RPCError(code: .unavailable, message: "The channel is closed."))) }
     default: break
     }
   }
@@ -204,10 +203,7 @@ final class Subchannel: Sendable {
       return (waiters, nil)
     }
     if let closeNow { try? await closeNow.channel.close() }
-    for waiter in waiters {
-      waiter.timer?.cancel()
-      waiter.continuation.resume(with: outcome.mapError { $0 as any Error })
-    }
+    for waiter in waiters { waiter.resume(with: outcome.mapError { $0 as any Error }) }
   }
 
   /// The connection closed or got GOAWAY: the next call makes a new one.

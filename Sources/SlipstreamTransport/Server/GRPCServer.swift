@@ -167,10 +167,8 @@ public final class GRPCServer: Sendable {
       _ = self.state.withLock { $0.connections.removeValue(forKey: key) }
       lifetime.close()
       // Runs on the channel's event loop, where the handler lives.
-      if let error = boundHTTP2.value.connectionError, !Self.isOrdinaryClose(error) {
-        logger.notice("connection closed: \(error)", metadata: ["peer": "\(peer)"])
-      } else if let error = boundHTTP2.value.connectionError {
-        logger.debug("connection closed: \(error)", metadata: ["peer": "\(peer)"])
+      if let error = boundHTTP2.value.connectionError {
+        logger.log(level: Self.isOrdinaryClose(error) ? .debug : .notice, "connection closed: \(error)", metadata: ["peer": "\(peer)"])
       } else {
         logger.debug("connection closed", metadata: ["peer": "\(peer)"])
       }

@@ -102,7 +102,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
       deadline: head.timeout.map { ContinuousClock.now.advanced(by: $0) },
       peer: PeerInfo(address: peerAddress, identity: cachedIdentity ?? nil),
       requests: requests,
-      responder: StreamResponder(id: id, responses: responses, drains: pendingDrains),
+      responder: StreamResponder(responses: responses),
       connection: lifetime,
       transportEnforcesDeadline: true
     )
@@ -200,12 +200,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     finish(state.id, headers: state.headersSent ? nil : [:], lastMessage: nil, status: .deadlineExceeded, trailers: [:])
   }
 
-  // MARK: Called by StreamResponder (on the event loop)
-
-  /// Drains a stream that asked for it (``PendingDrains``, on the event loop).
-  func drainFromHop(_ id: HTTP2StreamID) {
-    drain(id)
-  }
+  // MARK: Called by PendingDrains (on the event loop)
 
   /// Sends everything the handler queued since the last drain, in order, in this loop turn
   /// (the HTTP/2 handler flushes once at its end).
@@ -213,7 +208,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   /// Consecutive messages are framed into one buffer and handed to HTTP/2 at once (it cuts
   /// DATA frames from its queue by size anyway), so a burst of small messages costs one
   /// buffer and one hand-off, not one per message.
-  fileprivate func drain(_ id: HTTP2StreamID) {
+  func drain(_ id: HTTP2StreamID) {
     guard let state = streams[id] else { return }
     /// Messages framed but not handed to HTTP/2 yet.
     var framed: ByteBuffer?
@@ -431,28 +426,27 @@ final class ServerStreamState {
 /// The handler's side of a server stream: queues responses for the event loop, waking it
 /// once per burst (and once per connection when many streams write at once), and waits only
 /// when the stream or the queue is full.
-/// Three words, so it fits in the `any ServerCallResponder` existential's inline buffer (no
-/// box allocated per call).
+/// One reference (the stream's queue, which knows its stream and the connection's drains),
+/// so it fits in the `any ServerCallResponder` existential's inline buffer: no box per call.
 struct StreamResponder: ServerCallResponder {
-  let id: HTTP2StreamID
   let responses: ResponseQueue
-  let drains: PendingDrains
 
   nonisolated(nonsending) func write(_ payload: [UInt8], headers: Metadata?) async throws {
     let (scheduleDrain, mustWait) = try responses.enqueue(.message(payload, headers: headers), cost: payload.count)
-    if scheduleDrain { scheduleDrainOnLoop() }
+    if scheduleDrain { responses.requestDrain() }
     if mustWait { try await responses.waitForRoom() }
   }
 
   func sendHeaders(_ headers: Metadata) async throws {
     let (scheduleDrain, _) = try responses.enqueue(.headers(headers), cost: 0)
-    if scheduleDrain { scheduleDrainOnLoop() }
+    if scheduleDrain { responses.requestDrain() }
   }
 
   func send(from source: any ResponseSource, headers: Metadata?) async throws {
-    let wake: @Sendable () -> Void = { [self] in scheduleDrainOnLoop() }
+    let responses = self.responses
+    let wake: @Sendable () -> Void = { responses.requestDrain() }
     let (scheduleDrain, _) = try responses.enqueue(.source(source, headers: headers, wake: wake), cost: 0)
-    if scheduleDrain { scheduleDrainOnLoop() }
+    if scheduleDrain { responses.requestDrain() }
     try await responses.waitUntilClosed()
   }
 
@@ -460,10 +454,6 @@ struct StreamResponder: ServerCallResponder {
     let item = ResponseQueue.Item.finish(headers: headers, lastMessage: lastMessage, status: status, trailers: trailers)
     // A finish after the stream ended has nothing left to do.
     guard let (scheduleDrain, _) = try? responses.enqueue(item, cost: 0) else { return }
-    if scheduleDrain { scheduleDrainOnLoop() }
-  }
-
-  private func scheduleDrainOnLoop() {
-    drains.request(id)
+    if scheduleDrain { responses.requestDrain() }
   }
 }

@@ -72,7 +72,7 @@ final class PendingDrains: Sendable {
       return (state.connection, batch)
     }
     guard let connection = connection?.value else { return }
-    for id in batch { connection.drainFromHop(id) }
+    for id in batch { connection.drain(id) }
     var emptied = batch
     emptied.removeAll(keepingCapacity: true)
     state.withLock { state in

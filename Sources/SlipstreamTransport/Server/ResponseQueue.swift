@@ -81,6 +81,11 @@ final class ResponseQueue: Sendable {
     self.drains = drains
   }
 
+  /// Asks the event loop to send what is queued (after ``enqueue(_:cost:)`` said to).
+  func requestDrain() {
+    drains?.request(id)
+  }
+
   /// The request side's consumer drained its buffer: the loop may read the stream again.
   /// A closure that calls this captures only this queue (no allocation per stream).
   func requestMoreInput() {

@@ -43,12 +43,12 @@ struct RunPlatformScriptTests {
   /// Processes other than `script` still running whose environment names `stateDirectory`
   /// (the services the script started, and only those: every test has its own directory).
   static func processesUsing(_ stateDirectory: String, besides script: ChildProcess) -> [Int32] {
-    let marker = Array("SERVER__STATE_DIR=\(stateDirectory)".utf8) + [0]
+    let variable = Array("SERVER__STATE_DIR=\(stateDirectory)".utf8)
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
     return entries.compactMap(Int32.init).filter { pid in
       guard pid != script.process.processIdentifier, let environment = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return false }
-      let bytes = [0] + Array(environment)
-      return bytes.indices.contains { start in bytes[start...].starts(with: [0] + marker) }
+      // NUL-separated NAME=value entries.
+      return environment.split(separator: 0).contains { $0.elementsEqual(variable) }
     }
   }
 
@@ -105,7 +105,7 @@ struct RunPlatformScriptTests {
     #expect(Self.processesUsing(directory + "/state", besides: platform).isEmpty)
   }
 
-  @Test("an unknown option or a missing executable is refused before anything starts")
+  @Test("an unknown option, --bin-path without a directory or a missing executable is refused before anything starts")
   func refusesBadInvocations() async throws {
     let unknown = try ChildProcess(executable: Self.script, arguments: ["--fast"])
     #expect(await unknown.exitStatus() == 2)
@@ -114,5 +114,9 @@ struct RunPlatformScriptTests {
     let missing = try ChildProcess(executable: Self.script, arguments: ["--bin-path", "/nonexistent"])
     #expect(await missing.exitStatus() == 2)
     #expect(missing.errorOutput().contains("/nonexistent/pricing-service is not an executable"))
+
+    let noDirectory = try ChildProcess(executable: Self.script, arguments: ["--bin-path"])
+    #expect(await noDirectory.exitStatus() == 2)
+    #expect(noDirectory.errorOutput().contains("run-platform.sh: --bin-path needs a directory"))
   }
 }
