@@ -349,6 +349,7 @@ let package = Package(
       name: "SlipstreamHTTP2Tests",
       dependencies: [
         "SlipstreamHTTP2",
+        "SlipstreamTestSupport",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOEmbedded", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
@@ -371,7 +372,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SlipstreamDomainTests",
-      dependencies: ["SlipstreamDomain"],
+      dependencies: ["SlipstreamDomain", "SlipstreamTestSupport"],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -1,17 +1,6 @@
+import SlipstreamTestSupport
 @testable import SlipstreamTransport
 import Testing
-
-/// SplitMix64: a seeded generator, so the jitter is reproducible.
-private struct SeededGenerator: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
 
 @Suite("Connection backoff")
 struct ConnectionBackoffTests {
@@ -34,7 +23,7 @@ struct ConnectionBackoffTests {
 
   @Test(arguments: [UInt64(1), 42, 0xDEAD_BEEF])
   func jitterStaysWithinTwentyPercentAndVaries(seed: UInt64) {
-    var generator = SeededGenerator(state: seed)
+    var generator = SeededGenerator(seed: seed)
     var seen: Set<Int64> = []
     for failures in 1...15 {
       var noJitterGenerator = SystemRandomNumberGenerator()

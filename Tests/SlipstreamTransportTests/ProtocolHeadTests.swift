@@ -1,15 +1,16 @@
+import SlipstreamHTTP2
 @testable import SlipstreamTransport
 import SlipstreamWire
 import Testing
 
 @Suite("Request and response heads (pure)")
 struct ProtocolHeadTests {
-  static func request(_ extra: [(String, String)] = [], method: String = "POST", contentType: String? = "application/grpc") -> [(name: String, value: String)] {
-    var fields: [(name: String, value: String)] = [(":method", method), (":scheme", "https"), (":path", "/a.B/C"), (":authority", "x")]
+  static func request(_ extra: [(String, String)] = [], method: String = "POST", contentType: String? = "application/grpc") -> [HTTP2HeaderField] {
+    var fields: [(String, String)] = [(":method", method), (":scheme", "https"), (":path", "/a.B/C"), (":authority", "x")]
     if let contentType { fields.append(("content-type", contentType)) }
     fields.append(("te", "trailers"))
-    fields.append(contentsOf: extra.map { (name: $0.0, value: $0.1) })
-    return fields
+    fields.append(contentsOf: extra)
+    return fields.map { HTTP2HeaderField(name: $0.0, value: $0.1) }
   }
 
   @Test func aValidHeadCarriesPathTimeoutEncodingsAndMetadata() throws {

@@ -29,9 +29,18 @@ protocol NGHTTP2SessionDelegate: AnyObject {
 final class NGHTTP2Session {
   /// The C session; non-nil for the object's whole life.
   private let session: OpaquePointer
-  /// Receives events. `unowned(unsafe)`: the delegate (the handler) owns this object and only
-  /// calls into it, so it outlives every callback, and the hot path avoids weak/unowned refcounting.
-  unowned(unsafe) let delegate: any NGHTTP2SessionDelegate
+  /// Receives events: the handler that owns this session. Unmanaged and unretained: the
+  /// handler owns this object and only calls into it, so it outlives every callback, and
+  /// calling it takes no retain and release (nghttp2 calls back several times per frame: a
+  /// retain/release pair per callback showed in profiles). Concrete (the handler is the only
+  /// ``NGHTTP2SessionDelegate``), so each call is direct.
+  private let delegate: Unmanaged<HTTP2ConnectionHandler>
+
+  /// Runs `body` with the delegate, borrowed.
+  @inline(__always)
+  func withDelegate<Result>(_ body: (HTTP2ConnectionHandler) -> Result) -> Result {
+    delegate._withUnsafeGuaranteedRef(body)
+  }
 
   /// Serialised output not yet handed to the channel; reused between flushes.
   private(set) var output: ByteBuffer
@@ -54,10 +63,10 @@ final class NGHTTP2Session {
   init(
     role: HTTP2Role,
     configuration: HTTP2Configuration,
-    delegate: any NGHTTP2SessionDelegate,
+    delegate: HTTP2ConnectionHandler,
     allocator: ByteBufferAllocator
   ) throws(HTTP2Error) {
-    self.delegate = delegate
+    self.delegate = Unmanaged.passUnretained(delegate)
     self.allocator = allocator
     self.output = allocator.buffer(capacity: Self.initialOutputCapacity)
 
@@ -270,7 +279,7 @@ final class NGHTTP2Session {
     nghttp2_data_provider(
     source: nghttp2_data_source(ptr: nil),
     read_callback: { _, streamID, _, length, flags, _, userData in
-        NGHTTP2Session.from(userData).onReadData(streamID: streamID, maxLength: length, flags: flags!)
+        NGHTTP2Session.with(userData) { $0.onReadData(streamID: streamID, maxLength: length, flags: flags!) }
       }
     )
   }
@@ -300,8 +309,13 @@ final class NGHTTP2Session {
     }
   }
 
-  static func from(_ userData: UnsafeMutableRawPointer?) -> NGHTTP2Session {
-    Unmanaged<NGHTTP2Session>.fromOpaque(userData!).takeUnretainedValue()
+  /// Runs `body` with the session behind a callback's `userData`, without retaining it: the
+  /// session is alive for as long as nghttp2 calls back into it (it owns the nghttp2 session).
+  /// nghttp2 calls back several times per frame (once per header field), so a retain and a
+  /// release each time showed up in profiles.
+  @inline(__always)
+  static func with<Result>(_ userData: UnsafeMutableRawPointer?, _ body: (NGHTTP2Session) -> Result) -> Result {
+    Unmanaged<NGHTTP2Session>.fromOpaque(userData!)._withUnsafeGuaranteedRef(body)
   }
 
   /// NGHTTP2_ERR_TOO_MANY_CONTINUATIONS, spelled as a number: upstream 1.52.0 headers lack the name.
@@ -345,7 +359,7 @@ final class NGHTTP2Session {
   // MARK: - Callback bodies (called from the C trampolines in NGHTTP2Session+Callbacks.swift)
 
   func onReadData(streamID: Int32, maxLength: Int, flags: UnsafeMutablePointer<UInt32>) -> Int {
-    switch self.delegate.sessionPullOutbound(streamID: streamID, maxLength: maxLength) {
+    switch self.withDelegate({ $0.sessionPullOutbound(streamID: streamID, maxLength: maxLength) }) {
     case .deferred:
       return Int(NGHTTP2_ERR_DEFERRED.rawValue)
     case .data(let length, let isLast):
@@ -354,7 +368,7 @@ final class NGHTTP2Session {
       }
       if isLast {
         flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
-        if let trailers = self.delegate.sessionTrailers(streamID: streamID) {
+        if let trailers = self.withDelegate({ $0.sessionTrailers(streamID: streamID) }) {
           flags.pointee |= NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
           let rc = self.withNVs(trailers) { nva, count in nghttp2_submit_trailer(self.session, streamID, nva, count) }
           if rc < 0 { return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue) }
@@ -370,7 +384,7 @@ final class NGHTTP2Session {
     if padding > 0 {
       self.output.writeInteger(UInt8(padding - 1))
     }
-    guard self.delegate.sessionTakeOutbound(streamID: frame.pointee.hd.stream_id, length: length, into: &self.output) else {
+    guard self.withDelegate({ $0.sessionTakeOutbound(streamID: frame.pointee.hd.stream_id, length: length, into: &self.output) }) else {
       return NGHTTP2_ERR_CALLBACK_FAILURE.rawValue
     }
     if padding > 1 {
@@ -393,39 +407,39 @@ final class NGHTTP2Session {
         self.flushPendingData(endStream: endStream)
       } else if endStream {
         self.flushPendingData(endStream: false)
-        self.delegate.sessionData(streamID: header.stream_id, bytes: UnsafeRawBufferPointer(start: nil, count: 0), endStream: true)
+        self.withDelegate { $0.sessionData(streamID: header.stream_id, bytes: UnsafeRawBufferPointer(start: nil, count: 0), endStream: true) }
       }
     case NGHTTP2_HEADERS.rawValue:
-      self.delegate.sessionHeadersComplete(streamID: header.stream_id, endStream: endStream)
+      self.withDelegate { $0.sessionHeadersComplete(streamID: header.stream_id, endStream: endStream) }
     case NGHTTP2_SETTINGS.rawValue:
-      self.delegate.sessionSettingsReceived(ack: header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0)
+      self.withDelegate { $0.sessionSettingsReceived(ack: header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0) }
     case NGHTTP2_PING.rawValue:
       if header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0 {
         let payload = withUnsafeBytes(of: frame.pointee.ping.opaque_data) { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) }
-        self.delegate.sessionPingAcknowledged(payload)
+        self.withDelegate { $0.sessionPingAcknowledged(payload) }
       }
     case NGHTTP2_GOAWAY.rawValue:
-      self.delegate.sessionGoAwayReceived(lastStreamID: frame.pointee.goaway.last_stream_id, errorCode: frame.pointee.goaway.error_code)
+      self.withDelegate { $0.sessionGoAwayReceived(lastStreamID: frame.pointee.goaway.last_stream_id, errorCode: frame.pointee.goaway.error_code) }
     default:
       break
     }
   }
 
   func onBeginHeaders(_ frame: UnsafePointer<nghttp2_frame>) {
-    self.delegate.sessionBeginHeaders(streamID: frame.pointee.hd.stream_id)
+    self.withDelegate { $0.sessionBeginHeaders(streamID: frame.pointee.hd.stream_id) }
   }
 
   func onHeader(_ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
-    self.delegate.sessionHeader(streamID: frame.pointee.hd.stream_id, name: name, value: value)
+    self.withDelegate { $0.sessionHeader(streamID: frame.pointee.hd.stream_id, name: name, value: value) }
   }
 
   func onStreamClose(streamID: Int32, errorCode: UInt32) {
-    self.delegate.sessionStreamClosed(streamID: streamID, errorCode: errorCode)
+    self.withDelegate { $0.sessionStreamClosed(streamID: streamID, errorCode: errorCode) }
   }
 
   private func flushPendingData(endStream: Bool) {
     guard let pending = self.pendingData else { return }
     self.pendingData = nil
-    self.delegate.sessionData(streamID: pending.streamID, bytes: pending.bytes, endStream: endStream)
+    self.withDelegate { $0.sessionData(streamID: pending.streamID, bytes: pending.bytes, endStream: endStream) }
   }
 }

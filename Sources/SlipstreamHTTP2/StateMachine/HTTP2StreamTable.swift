@@ -39,7 +39,7 @@ struct HTTP2StreamTable {
   let maxHeaderListSize: Int
   let highWatermark: Int
   let lowWatermark: Int
-  private var records: [Int32: Record] = [:]
+  private var records = StreamIDMap<Record>()
   private var headerBlock: [HTTP2HeaderField] = []
   /// The fields of the last header blocks, by position: a field equal to the one received at
   /// the same position before reuses its strings. Calls on one connection repeat their
@@ -64,23 +64,22 @@ struct HTTP2StreamTable {
   }
 
   /// Whether the table keeps stream `id`.
-  func contains(_ id: Int32) -> Bool { self.records.index(forKey: id) != nil }
+  func contains(_ id: Int32) -> Bool { self.records.contains(id) }
 
   /// Runs `body` on stream `id`'s record in place, or returns nil for an unknown stream.
   ///
-  /// Every access to a record goes through here (or `_modify`): reading a field through
-  /// `records.values[index]` copies the whole record, retaining its outbound queue's storage
-  /// and then releasing it, several times per call.
+  /// Every access to a record goes through here (or the borrowing subscript): reading a
+  /// field from a copy of the record would retain its outbound queue's storage and then
+  /// release it, several times per call.
   private mutating func withRecord<Result, Failure: Error>(
     _ id: Int32,
     _ body: (inout Record) throws(Failure) -> Result
   ) throws(Failure) -> Result? {
-    guard let index = self.records.index(forKey: id) else { return nil }
-    return try body(&self.records.values[index])
+    try self.records.withValue(forKey: id, body)
   }
 
   /// Ids of the streams the delegate knows, ascending.
-  var announcedStreamIDs: [Int32] { self.records.filter { $0.value.announced }.keys.sorted() }
+  var announcedStreamIDs: [Int32] { self.records.allKeys.filter { self.records[$0]!.announced }.sorted() }
 
   private func makeRecord(announced: Bool, headersSubmitted: Bool) -> Record {
     Record(

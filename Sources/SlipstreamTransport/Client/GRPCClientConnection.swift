@@ -20,7 +20,7 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   var http2: HTTP2ConnectionHandler?
   /// Why the connection closed or is closing, once known (TLS alerts, socket errors).
   private(set) var closeReason: (any Error)?
-  private var streams: [HTTP2StreamID: ClientStreamState] = [:]
+  private var streams = StreamIDMap<ClientStreamState>()
   /// Told when the connection can take no new calls (GOAWAY or closed).
   var onUnusable: (@Sendable () -> Void)?
   private(set) var isUsable = true
@@ -87,7 +87,7 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
     let connection = NIOLoopBound(self, eventLoop: eventLoop)
     let state = ClientStreamState(id: id, call: call, framer: framer, maxReceiveMessageSize: maxReceiveMessageSize)
     state.requestsClosed = endOfRequests
-    streams[id] = state
+    streams[id.rawValue] = state
     call.attach(id: id, connection: connection)
     if let deadline = head.deadline, let due = NIODeadline.of(deadline) {
       state.deadline = due
@@ -107,7 +107,7 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   /// RST_STREAM(CANCEL) to the server), then re-arms the timer.
   private func deadlinesPassed() {
     deadlineTimer.fired()
-    let (overdue, next) = ConnectionDeadlineTimer.sweep(streams.values) { $0.ended ? nil : $0.deadline }
+    let (overdue, next) = ConnectionDeadlineTimer.sweep(streams.allValues) { $0.ended ? nil : $0.deadline }
     for state in overdue {
       state.end(.deadlineExceeded, trailers: [:])
       http2?.resetStream(state.id, errorCode: .cancel)
@@ -116,7 +116,7 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   }
 
   func write(_ id: HTTP2StreamID, payload: [UInt8], continuation: CheckedContinuation<Void, any Error>) {
-    guard let state = streams[id], !state.requestsClosed, let http2 else {
+    guard let state = streams[id.rawValue], !state.requestsClosed, let http2 else {
       continuation.resume(throwing: RPCError(code: .cancelled, message: "The call is over; the request could not be sent."))
       return
     }
@@ -130,19 +130,19 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   }
 
   func finishRequests(_ id: HTTP2StreamID) {
-    guard let state = streams[id], !state.requestsClosed, let http2 else { return }
+    guard let state = streams[id.rawValue], !state.requestsClosed, let http2 else { return }
     state.requestsClosed = true
     _ = try? http2.sendData(id, allocator.buffer(capacity: 0), endStream: true)
   }
 
   func cancel(_ id: HTTP2StreamID) {
-    guard let state = streams[id] else { return }
+    guard let state = streams[id.rawValue] else { return }
     state.end(Status(code: .cancelled, message: "The call was cancelled by the client."), trailers: [:])
     http2?.resetStream(id, errorCode: .cancel)
   }
 
   func resumeReading(_ id: HTTP2StreamID) {
-    guard let state = streams[id] else { return }
+    guard let state = streams[id.rawValue] else { return }
     state.readingPaused = false
     returnCredit(state)
   }
@@ -158,7 +158,7 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   }
 
   private func receivedHeaders(_ id: HTTP2StreamID, _ headers: [HTTP2HeaderField], endStream: Bool) {
-    guard let state = streams[id], !state.ended else { return }
+    guard let state = streams[id.rawValue], !state.ended else { return }
     let fields = headers.map { (name: $0.name, value: $0.value) }
     if state.sawHeaders {
       // Trailers.
@@ -190,7 +190,7 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   }
 
   func http2DataReceived(_ id: HTTP2StreamID, bytes: UnsafeRawBufferPointer, endStream: Bool) {
-    guard let state = streams[id], !state.ended, state.sawHeaders else {
+    guard let state = streams[id.rawValue], !state.ended, state.sawHeaders else {
       http2?.consume(id, bytes: bytes.count)
       return
     }
@@ -214,7 +214,7 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   }
 
   func http2StreamClosed(_ id: HTTP2StreamID, errorCode: HTTP2ErrorCode) {
-    guard let state = streams.removeValue(forKey: id) else { return }
+    guard let state = streams.removeValue(forKey: id.rawValue) else { return }
     if !state.ended {
       if http2?.isConnectionClosing != false && errorCode == .cancel {
         let reason = (closeReason ?? http2?.connectionError).map { ": \($0)" } ?? "."
@@ -233,7 +233,7 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
   }
 
   func http2StreamWritabilityChanged(_ id: HTTP2StreamID, isWritable: Bool) {
-    guard let state = streams[id] else { return }
+    guard let state = streams[id.rawValue] else { return }
     state.isWritable = isWritable
     if isWritable { state.resumeWriters() }
   }
@@ -246,8 +246,8 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate {
     deadlineTimer.cancel()
     if closeReason == nil { closeReason = error }
     markUnusable()
-    for (id, state) in streams {
-      streams[id] = nil
+    for id in streams.allKeys {
+      guard let state = streams.removeValue(forKey: id) else { continue }
       if !state.ended {
         state.end(Status(code: .unavailable, message: "The connection to \(authority) was lost\(error.map { ": \($0)" } ?? ".")"), trailers: [:])
       }

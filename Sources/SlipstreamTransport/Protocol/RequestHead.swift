@@ -1,3 +1,4 @@
+import SlipstreamHTTP2
 import SlipstreamRPC
 import SlipstreamWire
 
@@ -35,7 +36,7 @@ struct RequestHead: Sendable {
   /// Validates request headers.
   /// - Parameter fields: The HEADERS fields in order, pseudo-headers first.
   /// - Throws: ``Refusal`` saying how to answer.
-  init(fields: [(name: String, value: String)]) throws(Refusal) {
+  init(fields: [HTTP2HeaderField]) throws(Refusal) {
     var method: String?
     var path: String?
     var contentType: String?
@@ -62,7 +63,7 @@ struct RequestHead: Sendable {
     guard let contentType, contentType == GRPCContentType.grpc || GRPCContentType.isGRPC(contentType) else {
       throw .http(status: 415, message: "Unsupported content-type '\(contentType ?? "")'; expected application/grpc.")
     }
-    guard let path, path.first == "/" else {
+    guard let path, path.utf8.first == UInt8(ascii: "/") else {
       throw .grpc(Status(code: .unimplemented, message: "Missing or malformed :path."), extraHeaders: [])
     }
     self.path = path
@@ -88,7 +89,11 @@ struct RequestHead: Sendable {
     }
     self.acceptEncoding = accept
     do {
-      self.metadata = try Metadata(headerFields: fields)
+      var metadata = Metadata()
+      for (index, field) in fields.enumerated() {
+        try metadata.appendReceived(name: field.name, value: field.value, fieldsLeft: fields.count - index)
+      }
+      self.metadata = metadata
     } catch {
       throw .grpc(Status(code: .internalError, message: "Invalid request metadata: \(error)"), extraHeaders: [])
     }

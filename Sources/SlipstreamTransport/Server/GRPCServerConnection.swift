@@ -40,7 +40,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     didSet { if handler != nil { pendingDrains.attach(self) } }
   }
   private var http2: HTTP2ConnectionHandler { handler! }
-  private var streams: [HTTP2StreamID: ServerStreamState] = [:]
+  private var streams = StreamIDMap<ServerStreamState>()
   /// Streams whose handlers queued responses since the loop last drained (one hop per burst
   /// per connection).
   private let pendingDrains: PendingDrains
@@ -76,7 +76,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   func http2StreamOpened(_ id: HTTP2StreamID, headers: [HTTP2HeaderField], endStream: Bool) {
     let head: RequestHead
     do {
-      head = try RequestHead(fields: headers.map { (name: $0.name, value: $0.value) })
+      head = try RequestHead(fields: headers)
     } catch {
       refuse(id, error)
       return
@@ -94,7 +94,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
       responses: responses,
       framer: MessageFramer(compression: responseEncoding(for: head))
     )
-    streams[id] = state
+    streams[id.rawValue] = state
     if cachedIdentity == nil { cachedIdentity = .some(peerIdentity()) }
     let call = ServerCall(
       path: head.path,
@@ -125,7 +125,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   }
 
   func http2DataReceived(_ id: HTTP2StreamID, bytes: UnsafeRawBufferPointer, endStream: Bool) {
-    guard let state = streams[id], !state.inputClosed else {
+    guard let state = streams[id.rawValue], !state.inputClosed else {
       http2.consume(id, bytes: bytes.count)
       return
     }
@@ -150,7 +150,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   }
 
   func http2StreamClosed(_ id: HTTP2StreamID, errorCode: HTTP2ErrorCode) {
-    guard let state = streams.removeValue(forKey: id) else { return }
+    guard let state = streams.removeValue(forKey: id.rawValue) else { return }
     if !state.finished {
       // The client went away (RST_STREAM) or the connection died: stop the handler.
       state.task?.cancel()
@@ -160,7 +160,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   }
 
   func http2StreamWritabilityChanged(_ id: HTTP2StreamID, isWritable: Bool) {
-    guard let state = streams[id] else { return }
+    guard let state = streams[id.rawValue] else { return }
     state.responses.setWritable(isWritable)
     // A stream fed by a source was left alone while full: collect what is ready now (in a
     // later loop task, outside nghttp2's callback).
@@ -171,7 +171,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
 
   func http2ConnectionClosed(error: (any Error)?) {
     pendingDrains.detach()
-    for id in Array(streams.keys) { http2StreamClosed(id, errorCode: .cancel) }
+    for id in streams.allKeys { http2StreamClosed(HTTP2StreamID(id), errorCode: .cancel) }
     deadlineTimer.cancel()
     lifetime.close()
   }
@@ -187,7 +187,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   /// Ends every running call whose deadline has passed, then re-arms the timer.
   private func deadlinesPassed() {
     deadlineTimer.fired()
-    let (overdue, next) = ConnectionDeadlineTimer.sweep(streams.values) { $0.finished ? nil : $0.deadline }
+    let (overdue, next) = ConnectionDeadlineTimer.sweep(streams.allValues) { $0.finished ? nil : $0.deadline }
     for state in overdue { expire(state) }
     if let next { watchDeadline(next) }
   }
@@ -209,7 +209,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   /// DATA frames from its queue by size anyway), so a burst of small messages costs one
   /// buffer and one hand-off, not one per message.
   func drain(_ id: HTTP2StreamID) {
-    guard let state = streams[id] else { return }
+    guard let state = streams[id.rawValue] else { return }
     /// Messages framed but not handed to HTTP/2 yet.
     var framed: ByteBuffer?
     /// Hands `framed` to HTTP/2; false when the stream had to be reset.
@@ -285,7 +285,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
 
   /// Ends a call now: trailers-only, or headers/last message/trailers after what was sent.
   private func finish(_ id: HTTP2StreamID, headers: Metadata?, lastMessage: [UInt8]?, status: Status, trailers: Metadata) {
-    guard let state = streams[id], !state.finished else { return }
+    guard let state = streams[id.rawValue], !state.finished else { return }
     state.finished = true
     state.deadline = nil
     state.source = nil
@@ -315,7 +315,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
 
   /// Reads a stream again whose request buffer drained (``PendingDrains``, on the loop).
   func resumeReading(_ id: HTTP2StreamID) {
-    guard let state = streams[id] else { return }
+    guard let state = streams[id.rawValue] else { return }
     state.readingPaused = false
     returnCredit(state)
   }

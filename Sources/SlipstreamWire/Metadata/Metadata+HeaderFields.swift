@@ -18,22 +18,32 @@ extension Metadata {
   /// specialized for an array instead of the generic version.
   public init(headerFields: [(name: String, value: String)]) throws(WireError) {
     self.init()
-    for (index, (name, value)) in headerFields.enumerated() {
-      if name.utf8.first == UInt8(ascii: ":") { continue }
-      let key = try Self.validateKey(name)
-      if Self.isTransportHeader(key) { continue }
-      // Room for the rest at the first entry kept: one allocation, none without metadata.
-      if self.entries.isEmpty { self.entries.reserveCapacity(headerFields.count - index) }
-      if Self.isBinaryKey(key) {
-        for part in value.split(separator: ",", omittingEmptySubsequences: false) {
-          let bytes = try Base64.decode(part.trimmingSpaces())
-          self.entries.append(Entry(key: key, value: .binary(bytes)))
-        }
-      } else {
-        let value = Value.string(value)
-        try Self.validate(value, forNormalizedKey: key)
-        self.entries.append(Entry(key: key, value: value))
+    for (index, field) in headerFields.enumerated() {
+      try self.appendReceived(name: field.name, value: field.value, fieldsLeft: headerFields.count - index)
+    }
+  }
+
+  /// Adds one received header field as ``init(headerFields:)-(Sequence)`` does (pseudo-headers
+  /// and transport headers skipped, the rest validated), for a transport that walks its own
+  /// field type without building an array of tuples first.
+  /// - Parameter fieldsLeft: This field and those still to come: the first field kept reserves
+  ///   room for them all (one allocation; none without metadata).
+  public mutating func appendReceived(name: String, value: String, fieldsLeft: Int = 1) throws(WireError) {
+    if name.utf8.first == UInt8(ascii: ":") { return }
+    // Transport headers first: they are the common case, and a name equal to one is valid.
+    if Self.isTransportHeader(name) { return }
+    let key = try Self.validateKey(name)
+    if key != name, Self.isTransportHeader(key) { return }
+    if self.entries.isEmpty { self.entries.reserveCapacity(fieldsLeft) }
+    if Self.isBinaryKey(key) {
+      for part in value.split(separator: ",", omittingEmptySubsequences: false) {
+        let bytes = try Base64.decode(part.trimmingSpaces())
+        self.entries.append(Entry(key: key, value: .binary(bytes)))
       }
+    } else {
+      let value = Value.string(value)
+      try Self.validate(value, forNormalizedKey: key)
+      self.entries.append(Entry(key: key, value: value))
     }
   }
 
