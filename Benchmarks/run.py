@@ -18,7 +18,7 @@ Scenarios (TLS and h2c each):
                               each (N sized from a short calibration run to last ~<duration>)
 
 Usage: Benchmarks/run.py [--quick] [--duration S] [--repeat K] [--servers a,b,c]
-                         [--build-peers] [--no-build] [--json FILE]
+                         [--build-peers] [--no-build] [--json FILE] [--glibc-tunables VALUE]
 """
 import argparse
 import datetime
@@ -51,6 +51,12 @@ UNARY_SCENARIOS = [(1, 1), (4, 16), (16, 32)]
 DEADLINE_SCENARIOS = [(4, 16, "5S")]
 STREAM_SCENARIOS = [1, 8]
 GRPC_HEADERS = ["-H", "content-type: application/grpc", "-H", "te: trailers"]
+# The malloc setting Slipstream's services run with (services/run-platform.sh). Every Swift
+# task takes a 1 KiB slab from malloc for its frames; with hundreds of calls in flight the
+# slabs overflow glibc's per-thread cache (7 chunks per size by default) and every call pays
+# malloc's and free's slow paths. Given to every server of a run alike (--glibc-tunables).
+DEFAULT_GLIBC_TUNABLES = "glibc.malloc.tcache_count=1024"
+SERVER_GLIBC_TUNABLES = DEFAULT_GLIBC_TUNABLES
 
 
 def log(msg):
@@ -124,8 +130,12 @@ class Running:
 
     def __enter__(self):
         self.logfile = open(self.logpath, "w")
+        env = dict(os.environ)
+        env.pop("GLIBC_TUNABLES", None)
+        if SERVER_GLIBC_TUNABLES:
+            env["GLIBC_TUNABLES"] = SERVER_GLIBC_TUNABLES
         self.proc = subprocess.Popen(self.server.command(self.port, self.tls), stdout=self.logfile,
-                                     stderr=subprocess.STDOUT)
+                                     stderr=subprocess.STDOUT, env=env)
         if not wait_listening(self.port, self.proc):
             self.__exit__(None, None, None)
             raise RuntimeError(f"{self.server.title} did not start listening; log: {self.logpath}\n"
@@ -505,7 +515,12 @@ def main():
     ap.add_argument("--build-peers", action="store_true", help="build the grpc-swift-2 peer first")
     ap.add_argument("--no-build", action="store_true", help="use the existing release build")
     ap.add_argument("--json", help="also write all results as JSON here")
+    ap.add_argument("--glibc-tunables", default=DEFAULT_GLIBC_TUNABLES, metavar="VALUE",
+                    help="GLIBC_TUNABLES for every server (default: %(default)s, the setting "
+                         "Slipstream's services run with; '' for glibc's defaults)")
     args = ap.parse_args()
+    global SERVER_GLIBC_TUNABLES
+    SERVER_GLIBC_TUNABLES = args.glibc_tunables
     if args.quick:
         args.duration = 3
     args.duration = int(args.duration) if args.duration == int(args.duration) else args.duration
@@ -543,7 +558,9 @@ def main():
           f"{info['h2load']}; Python {info['python']}; load average at the end {info['load']}")
     print(f"command: Benchmarks/run.sh {' '.join(sys.argv[1:])}")
     print(f"servers pinned to CPU {SERVER_CPU} (one event-loop thread), h2load pinned to CPU {CLIENT_CPU}; "
-          f"{args.duration} s per scenario, median of {args.repeat}\n")
+          f"{args.duration} s per scenario, median of {args.repeat}; every server started with "
+          + (f"GLIBC_TUNABLES={SERVER_GLIBC_TUNABLES}" if SERVER_GLIBC_TUNABLES else "glibc's malloc defaults")
+          + "\n")
     for s in measured:
         for mode in ("TLS", "h2c"):
             if f"_failed_{mode}" in all_results[s.key]:

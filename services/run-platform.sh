@@ -17,7 +17,8 @@ Builds (release by default) and starts: ${services[*]}.
 Each prints one line saying where it listens; their logs interleave on this terminal.
 Ports, TLS and storage come from services/<name>/config.json. Environment overrides such as
 SERVER__PORT would apply to every service: to change one service, edit its config file or
-run it alone (swift run -c release <service> --help).
+run it alone (swift run -c release <service> --help). Services start with
+GLIBC_TUNABLES=glibc.malloc.tcache_count=1024 unless GLIBC_TUNABLES is already set.
 
   --debug          build and run debug binaries (faster to build, slower to run)
   --bin-path DIR   run the executables already built in DIR; build nothing
@@ -51,6 +52,12 @@ for service in "${services[@]}"; do
     exit 2
   fi
 done
+
+# Every call's Swift task takes a 1 KiB slab from malloc; with hundreds of calls in flight the
+# slabs overflow glibc's per-thread cache (7 chunks per size) and every call pays malloc's slow
+# paths. A larger cache measured +10-13 % calls/s on one core (BENCHMARKS.md). A value
+# already in the environment wins.
+export GLIBC_TUNABLES="${GLIBC_TUNABLES-glibc.malloc.tcache_count=1024}"
 
 pids=()
 signalled=0

@@ -24,7 +24,7 @@ struct RunPlatformScriptTests {
   /// certificates, the SQLite ledger) in `directory` and ephemeral ports.
   static func start(directory: String, environment: [String: String] = [:]) throws -> ChildProcess {
     let inherited = ProcessInfo.processInfo.environment.filter { variable, _ in
-      !["SERVER__", "LEDGER__", "PRICING__"].contains { variable.hasPrefix($0) }
+      !["SERVER__", "LEDGER__", "PRICING__", "GLIBC_TUNABLES"].contains { variable.hasPrefix($0) }
     }
     let settings = [
       "SERVER__PORT": "0", "SERVER__METRICS_PORT": "off", "SERVER__LOG_FORMAT": "json",
@@ -43,13 +43,17 @@ struct RunPlatformScriptTests {
   /// Processes other than `script` still running whose environment names `stateDirectory`
   /// (the services the script started, and only those: every test has its own directory).
   static func processesUsing(_ stateDirectory: String, besides script: ChildProcess) -> [Int32] {
-    let variable = Array("SERVER__STATE_DIR=\(stateDirectory)".utf8)
+    let variable = "SERVER__STATE_DIR=\(stateDirectory)"
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
     return entries.compactMap(Int32.init).filter { pid in
-      guard pid != script.process.processIdentifier, let environment = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return false }
-      // NUL-separated NAME=value entries.
-      return environment.split(separator: 0).contains { $0.elementsEqual(variable) }
+      pid != script.process.processIdentifier && environment(of: pid).contains(variable)
     }
+  }
+
+  /// A process's environment as `NAME=value` entries; empty once it is gone.
+  static func environment(of pid: Int32) -> [String] {
+    guard let environment = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return [] }
+    return environment.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
   }
 
   @Test("starts every service on mutual TLS, each serves health, and SIGTERM stops them all cleanly")
@@ -79,7 +83,13 @@ struct RunPlatformScriptTests {
       #expect(status == .serving, "\(service)")
       await channel.close()
     }
-    #expect(Self.processesUsing(directory + "/state", besides: platform).count == Self.services.count)
+    let running = Self.processesUsing(directory + "/state", besides: platform)
+    #expect(running.count == Self.services.count)
+    // The malloc setting the script gives every service when none is set.
+    for pid in running {
+      let tunables = Self.environment(of: pid).first { $0.hasPrefix("GLIBC_TUNABLES=") }
+      #expect(tunables == "GLIBC_TUNABLES=glibc.malloc.tcache_count=1024", "pid \(pid)")
+    }
 
     platform.process.terminate()  // SIGTERM to the script alone; it passes it on
     #expect(await platform.exitStatus() == 0)
