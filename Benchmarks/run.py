@@ -51,7 +51,7 @@ UNARY_SCENARIOS = [(1, 1), (4, 16), (16, 32)]
 DEADLINE_SCENARIOS = [(4, 16, "5S")]
 STREAM_SCENARIOS = [1, 8]
 GRPC_HEADERS = ["-H", "content-type: application/grpc", "-H", "te: trailers"]
-# The malloc setting Slipstream's services run with (services/run-platform.sh). Every Swift
+# The malloc setting pricing-service runs with (services/run-platform.sh). Every Swift
 # task takes a 1 KiB slab from malloc for its frames; with hundreds of calls in flight the
 # slabs overflow glibc's per-thread cache (7 chunks per size by default) and every call pays
 # malloc's and free's slow paths. Given to every server of a run alike (--glibc-tunables).
@@ -517,7 +517,7 @@ def main():
     ap.add_argument("--json", help="also write all results as JSON here")
     ap.add_argument("--glibc-tunables", default=DEFAULT_GLIBC_TUNABLES, metavar="VALUE",
                     help="GLIBC_TUNABLES for every server (default: %(default)s, the setting "
-                         "Slipstream's services run with; '' for glibc's defaults)")
+                         "pricing-service runs with; '' for glibc's defaults)")
     args = ap.parse_args()
     global SERVER_GLIBC_TUNABLES
     SERVER_GLIBC_TUNABLES = args.glibc_tunables

@@ -17,7 +17,7 @@ Builds (release by default) and starts: ${services[*]}.
 Each prints one line saying where it listens; their logs interleave on this terminal.
 Ports, TLS and storage come from services/<name>/config.json. Environment overrides such as
 SERVER__PORT would apply to every service: to change one service, edit its config file or
-run it alone (swift run -c release <service> --help). Services start with
+run it alone (swift run -c release <service> --help). pricing-service starts with
 GLIBC_TUNABLES=glibc.malloc.tcache_count=1024 unless GLIBC_TUNABLES is already set.
 
   --debug          build and run debug binaries (faster to build, slower to run)
@@ -53,11 +53,13 @@ for service in "${services[@]}"; do
   fi
 done
 
-# Every call's Swift task takes a 1 KiB slab from malloc; with hundreds of calls in flight the
-# slabs overflow glibc's per-thread cache (7 chunks per size) and every call pays malloc's slow
-# paths. A larger cache measured +10-13 % calls/s on one core (BENCHMARKS.md). A value
-# already in the environment wins.
-export GLIBC_TUNABLES="${GLIBC_TUNABLES-glibc.malloc.tcache_count=1024}"
+# pricing-service runs with a larger glibc per-thread malloc cache: every call's Swift task
+# takes a 1 KiB slab from malloc, and with hundreds of calls in flight the slabs overflow
+# glibc's default cache (7 chunks per size), so every call pays malloc's slow paths; the
+# larger cache measured +10-13 % unary calls/s on one core (BENCHMARKS.md). Not the ledger:
+# its store measured no gain (slightly fewer trades/s, within noise). A GLIBC_TUNABLES
+# already in the environment wins, for every service.
+malloc_tuning="glibc.malloc.tcache_count=1024"
 
 pids=()
 signalled=0
@@ -69,7 +71,11 @@ stop_all() {
 trap 'signalled=1; stop_all' TERM INT
 
 for service in "${services[@]}"; do
-  "$bin/$service" &
+  if [ "$service" = pricing-service ] && [ -z "${GLIBC_TUNABLES+set}" ]; then
+    GLIBC_TUNABLES="$malloc_tuning" "$bin/$service" &
+  else
+    "$bin/$service" &
+  fi
   pids+=("$!")
 done
 

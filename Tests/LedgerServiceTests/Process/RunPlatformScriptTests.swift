@@ -85,11 +85,13 @@ struct RunPlatformScriptTests {
     }
     let running = Self.processesUsing(directory + "/state", besides: platform)
     #expect(running.count == Self.services.count)
-    // The malloc setting the script gives every service when none is set.
+    // The malloc setting the script gives pricing-service (and only it) when none is set.
+    var seen: [String: String] = [:]
     for pid in running {
-      let tunables = Self.environment(of: pid).first { $0.hasPrefix("GLIBC_TUNABLES=") }
-      #expect(tunables == "GLIBC_TUNABLES=glibc.malloc.tcache_count=1024", "pid \(pid)")
+      let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline").map { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) } ?? ""
+      seen[URL(fileURLWithPath: command).lastPathComponent] = Self.environment(of: pid).first { $0.hasPrefix("GLIBC_TUNABLES=") } ?? "(unset)"
     }
+    #expect(seen == ["pricing-service": "GLIBC_TUNABLES=glibc.malloc.tcache_count=1024", "ledger-service": "(unset)"])
 
     platform.process.terminate()  // SIGTERM to the script alone; it passes it on
     #expect(await platform.exitStatus() == 0)
