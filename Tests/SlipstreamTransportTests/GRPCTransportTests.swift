@@ -188,6 +188,8 @@ struct GRPCTransportTests {
       let report = try await peer
       #expect(report.statuses["3"] == 0, "\(report)")
       #expect(report.statuses["5"] == StatusCode.deadlineExceeded.rawValue, "\(report)")
+      // The deadline ended call 5, not its handler: the trailer the handler set still goes out.
+      #expect(report.hangTrailers["5"] == "watched", "\(report)")
       #expect(report.statuses["7"] == StatusCode.deadlineExceeded.rawValue, "\(report)")
       // Not before the deadline: the server counts from when it read the request.
       #expect((report.statusMilliseconds["5"] ?? 0) >= 2_000, "\(report)")

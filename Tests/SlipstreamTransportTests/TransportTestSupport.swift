@@ -75,7 +75,9 @@ struct TransportTestService: RPCService {
       for try await request in requests { try await writer.write("re:\(request)") }
     }
     let (started, cancelled, cancellations, watched) = (hangStarted, hangCancelled, hangCancellations, watchedHangCancelled)
-    router.registerUnary(Test.hang, deserializer: codec, serializer: codec) { request, _ -> String in
+    router.registerUnary(Test.hang, deserializer: codec, serializer: codec) { request, context -> String in
+      // What a call cut off by its deadline must still carry to the client.
+      context.response.trailing = ["x-hang": .string(request)]
       started.fire()
       let never = Signal()
       await withTaskCancellationHandler { await never.wait() } onCancel: { never.fire() }

@@ -45,6 +45,7 @@ public struct RPCServer: Sendable {
       metadata: call.metadata,
       peer: call.peer,
       deadline: call.deadline,
+      response: call.response,
       connection: call.connection
     )
     let io = ServerCallIO(call: call, context: context)

@@ -62,6 +62,10 @@ public struct ServerCall: Sendable {
   public var responder: any ServerCallResponder
   /// The connection the call arrived on, when the transport tracks one.
   public var connection: ConnectionLifetime?
+  /// The metadata the handler sends back (``ServerContext/response``). A transport that
+  /// ends calls itself (``transportEnforcesDeadline``) reads it then, so a call cut off by
+  /// its deadline still carries what the handler set.
+  public var response: ResponseMetadata
 
   public init(
     path: String,
@@ -71,7 +75,8 @@ public struct ServerCall: Sendable {
     requests: RPCStreamBuffer<[UInt8]>,
     responder: any ServerCallResponder,
     connection: ConnectionLifetime? = nil,
-    transportEnforcesDeadline: Bool = false
+    transportEnforcesDeadline: Bool = false,
+    response: ResponseMetadata = ResponseMetadata()
   ) {
     self.path = path
     self.metadata = metadata
@@ -81,5 +86,6 @@ public struct ServerCall: Sendable {
     self.requests = requests
     self.responder = responder
     self.connection = connection
+    self.response = response
   }
 }

@@ -92,7 +92,8 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
       deframer: MessageDeframer(maximumMessageSize: limits.maxReceiveMessageSize, encoding: head.encoding),
       requests: requests,
       responses: responses,
-      framer: MessageFramer(compression: responseEncoding(for: head))
+      framer: MessageFramer(compression: responseEncoding(for: head)),
+      response: ResponseMetadata()
     )
     streams[id.rawValue] = state
     if cachedIdentity == nil { cachedIdentity = .some(peerIdentity()) }
@@ -104,7 +105,8 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
       requests: requests,
       responder: StreamResponder(responses: responses),
       connection: lifetime,
-      transportEnforcesDeadline: true
+      transportEnforcesDeadline: true,
+      response: state.response
     )
     if let timeout = head.timeout, let deadline = NIODeadline.after(timeout) {
       state.deadline = deadline
@@ -193,11 +195,19 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   }
 
   /// Ends a call whose deadline passed: DEADLINE_EXCEEDED to the client (after whatever the
-  /// handler already sent), its request stream failed, its handler cancelled.
+  /// handler already sent, with the response metadata it set so far), its request stream
+  /// failed, its handler cancelled.
   private func expire(_ state: ServerStreamState) {
     state.task?.cancel()
     state.requests.finish(throwing: RPCError(code: .deadlineExceeded, message: Status.deadlineExceeded.message))
-    finish(state.id, headers: state.headersSent ? nil : [:], lastMessage: nil, status: .deadlineExceeded, trailers: [:])
+    let response = state.response
+    finish(
+      state.id,
+      headers: state.headersSent ? nil : response.initial,
+      lastMessage: nil,
+      status: .deadlineExceeded,
+      trailers: response.trailing
+    )
   }
 
   // MARK: Called by PendingDrains (on the event loop)
@@ -410,15 +420,26 @@ final class ServerStreamState {
   var headersSent = false
   var finished = false
   let responses: ResponseQueue
+  /// The metadata the handler sets (its `ServerContext.response`), read if the deadline ends
+  /// the call.
+  let response: ResponseMetadata
   /// Where the stream's messages come from once the handler handed over a source.
   var source: (any ResponseSource)?
 
-  init(id: HTTP2StreamID, deframer: MessageDeframer, requests: RPCStreamBuffer<[UInt8]>, responses: ResponseQueue, framer: MessageFramer) {
+  init(
+    id: HTTP2StreamID,
+    deframer: MessageDeframer,
+    requests: RPCStreamBuffer<[UInt8]>,
+    responses: ResponseQueue,
+    framer: MessageFramer,
+    response: ResponseMetadata
+  ) {
     self.id = id
     self.deframer = deframer
     self.requests = requests
     self.responses = responses
     self.framer = framer
+    self.response = response
   }
 
 }

@@ -19,6 +19,9 @@ enum AttackPeer {
     var statuses: [String: Int]
     /// Milliseconds from the first request to each of those statuses, by stream id.
     var statusMilliseconds: [String: Int]
+    /// The `x-hang` trailer (what the test service's Hang handler sets) sent with a status,
+    /// by stream id.
+    var hangTrailers: [String: String]
     /// The server closed the connection (EOF or reset) before the script's own 20 s deadline.
     var closed: Bool
     /// PING ACKs plus SETTINGS ACKs received.
@@ -33,6 +36,7 @@ enum AttackPeer {
       case lastStream = "last_stream"
       case grpcStatus = "grpc_status"
       case statusMilliseconds = "status_ms"
+      case hangTrailers = "x_hang"
     }
 
     var description: String {

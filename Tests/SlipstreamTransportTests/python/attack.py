@@ -9,6 +9,7 @@ Runs one attack against a server on HOST:PORT and prints one JSON line:
   grpc_status  grpc-status of the follow-up call on the same connection (big-header), or null
   statuses  {stream id: grpc-status} of every stream that ended with one (deadlines)
   status_ms {stream id: milliseconds from the first request to that status} (deadlines)
+  x_hang    {stream id: the x-hang trailer the server sent with that status} (deadlines)
   closed    the server closed the connection (EOF or reset) before our own deadline
   acks      PING ACKs plus SETTINGS ACKs received
   blocked   a write timed out: the server stopped reading without closing
@@ -31,7 +32,7 @@ DEADLINE = time.monotonic() + 20
 mode, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 count = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 result = {"sent": 0, "goaway": None, "last_stream": None, "resets": {}, "grpc_status": None,
-          "statuses": {}, "status_ms": {}, "closed": False, "acks": 0, "blocked": False}
+          "statuses": {}, "status_ms": {}, "x_hang": {}, "closed": False, "acks": 0, "blocked": False}
 started = time.monotonic()
 encoder = Encoder()
 inbound = bytearray()
@@ -61,6 +62,8 @@ def handle(frame):
             result["grpc_status"] = int(headers["grpc-status"])
             result["statuses"][str(frame.stream_id)] = int(headers["grpc-status"])
             result["status_ms"][str(frame.stream_id)] = round((time.monotonic() - started) * 1000)
+            if "x-hang" in headers:
+                result["x_hang"][str(frame.stream_id)] = headers["x-hang"]
 
 
 from hpack import Decoder  # noqa: E402
