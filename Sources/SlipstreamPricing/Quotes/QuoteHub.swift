@@ -1,4 +1,4 @@
-public import SlipstreamAPI
+internal import SlipstreamAPI
 public import SlipstreamDomain
 import SwiftProtobuf
 import Synchronization

@@ -1,5 +1,5 @@
-public import SlipstreamAPI
-public import SlipstreamDomain
+internal import SlipstreamAPI
+internal import SlipstreamDomain
 public import SlipstreamRPC
 import SlipstreamWire
 

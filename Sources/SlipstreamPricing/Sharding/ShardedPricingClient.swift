@@ -1,6 +1,6 @@
 public import SlipstreamAPI
 public import SlipstreamDomain
-public import SlipstreamRPC
+internal import SlipstreamRPC
 import Synchronization
 
 /// A pricing client for a sharded deployment: sends each symbol to the replica that owns it

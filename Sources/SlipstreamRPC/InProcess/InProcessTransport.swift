@@ -1,4 +1,4 @@
-public import SlipstreamWire
+internal import SlipstreamWire
 
 /// Connects an ``RPCClient`` straight to an ``RPCServer`` in the same process: same routing,
 /// deadlines, cancellation and backpressure as over the network, without sockets. For unit

@@ -1,4 +1,4 @@
-public import SlipstreamWire
+internal import SlipstreamWire
 
 /// Dispatches calls from any transport to registered services, through the interceptors,
 /// with deadlines and status mapping. Transport-agnostic: it never sees NIO or sockets.
