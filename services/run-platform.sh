@@ -56,7 +56,8 @@ done
 # pricing-service runs with a larger glibc per-thread malloc cache: every call's Swift task
 # takes a 1 KiB slab from malloc, and with hundreds of calls in flight the slabs overflow
 # glibc's default cache (7 chunks per size), so every call pays malloc's slow paths; the
-# larger cache measured +10-13 % unary calls/s on one core (BENCHMARKS.md). Not the ledger:
+# larger cache measured +10-13 % unary calls/s on one core on the transport's benchmark
+# server (BENCHMARKS.md). Not the ledger:
 # its store measured no gain (slightly fewer trades/s, within noise). A GLIBC_TUNABLES
 # already in the environment wins, for every service.
 malloc_tuning="glibc.malloc.tcache_count=1024"
