@@ -55,8 +55,7 @@ GRPC_HEADERS = ["-H", "content-type: application/grpc", "-H", "te: trailers"]
 # task takes a 1 KiB slab from malloc for its frames; with hundreds of calls in flight the
 # slabs overflow glibc's per-thread cache (7 chunks per size by default) and every call pays
 # malloc's and free's slow paths. Given to every server of a run alike (--glibc-tunables).
-DEFAULT_GLIBC_TUNABLES = "glibc.malloc.tcache_count=1024"
-SERVER_GLIBC_TUNABLES = DEFAULT_GLIBC_TUNABLES
+SERVER_GLIBC_TUNABLES = "glibc.malloc.tcache_count=1024"
 
 
 def log(msg):
@@ -507,6 +506,7 @@ def machine():
 
 
 def main():
+    global SERVER_GLIBC_TUNABLES
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--duration", type=float, default=10, help="seconds per scenario (default 10)")
     ap.add_argument("--quick", action="store_true", help="3 s per scenario")
@@ -515,11 +515,10 @@ def main():
     ap.add_argument("--build-peers", action="store_true", help="build the grpc-swift-2 peer first")
     ap.add_argument("--no-build", action="store_true", help="use the existing release build")
     ap.add_argument("--json", help="also write all results as JSON here")
-    ap.add_argument("--glibc-tunables", default=DEFAULT_GLIBC_TUNABLES, metavar="VALUE",
+    ap.add_argument("--glibc-tunables", default=SERVER_GLIBC_TUNABLES, metavar="VALUE",
                     help="GLIBC_TUNABLES for every server (default: %(default)s, the setting "
                          "pricing-service runs with; '' for glibc's defaults)")
     args = ap.parse_args()
-    global SERVER_GLIBC_TUNABLES
     SERVER_GLIBC_TUNABLES = args.glibc_tunables
     if args.quick:
         args.duration = 3

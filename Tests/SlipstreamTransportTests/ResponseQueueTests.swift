@@ -11,7 +11,7 @@ struct ResponseQueueTests {
     #expect(first.scheduleDrain && !first.mustWait)
     let second = try queue.enqueue(.message(Array(repeating: 0, count: 8), headers: nil), cost: 8)
     #expect(!second.scheduleDrain && second.mustWait)  // 11 > 10
-    #expect(queue.takeAll().count == 2)
+    #expect(Array(queue.takeAll()).count == 2)
     let third = try queue.enqueue(.message([9], headers: nil), cost: 1)
     #expect(third.scheduleDrain && !third.mustWait)
   }
@@ -37,7 +37,7 @@ struct ResponseQueueTests {
     queue.close(error)
     await #expect(throws: RPCError.self) { try await writer.value }
     #expect(throws: RPCError.self) { try queue.enqueue(.message([3], headers: nil), cost: 1) }
-    #expect(queue.takeAll().isEmpty)
+    #expect(Array(queue.takeAll()).isEmpty)
   }
 
   @Test func waitingForTheEndThrowsTheErrorTheStreamEndedWith() async throws {

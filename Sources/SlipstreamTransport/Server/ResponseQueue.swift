@@ -25,9 +25,6 @@ final class ResponseQueue: Sendable {
     fileprivate var single: Item?
     fileprivate var rest: [Item]
 
-    var count: Int { (single == nil ? 0 : 1) + rest.count }
-    var isEmpty: Bool { single == nil && rest.isEmpty }
-
     func makeIterator() -> Iterator { Iterator(single: single, rest: rest.makeIterator()) }
 
     struct Iterator: IteratorProtocol {

@@ -56,11 +56,14 @@ struct RunPlatformScriptTests {
     return environment.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
   }
 
-  @Test("starts every service on mutual TLS, each serves health, and SIGTERM stops them all cleanly")
-  func startsAndStopsEveryService() async throws {
+  /// Without GLIBC_TUNABLES the script gives its malloc setting to pricing-service alone; a
+  /// value the user set reaches every service unchanged.
+  @Test("starts every service on mutual TLS, each serves health, and SIGTERM stops them all cleanly",
+        arguments: [nil, "glibc.malloc.tcache_count=64"])
+  func startsAndStopsEveryService(userTunables: String?) async throws {
     let directory = LedgerServiceProcess.temporaryDirectory("platform")
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let platform = try Self.start(directory: directory)
+    let platform = try Self.start(directory: directory, environment: userTunables.map { ["GLIBC_TUNABLES": $0] } ?? [:])
 
     var ports: [String: Int] = [:]
     for await line in platform.stdoutLines {
@@ -85,13 +88,16 @@ struct RunPlatformScriptTests {
     }
     let running = Self.processesUsing(directory + "/state", besides: platform)
     #expect(running.count == Self.services.count)
-    // The malloc setting the script gives pricing-service (and only it) when none is set.
     var seen: [String: String] = [:]
     for pid in running {
       let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline").map { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) } ?? ""
       seen[URL(fileURLWithPath: command).lastPathComponent] = Self.environment(of: pid).first { $0.hasPrefix("GLIBC_TUNABLES=") } ?? "(unset)"
     }
-    #expect(seen == ["pricing-service": "GLIBC_TUNABLES=glibc.malloc.tcache_count=1024", "ledger-service": "(unset)"])
+    if let userTunables {
+      #expect(seen == ["pricing-service": "GLIBC_TUNABLES=\(userTunables)", "ledger-service": "GLIBC_TUNABLES=\(userTunables)"])
+    } else {
+      #expect(seen == ["pricing-service": "GLIBC_TUNABLES=glibc.malloc.tcache_count=1024", "ledger-service": "(unset)"])
+    }
 
     platform.process.terminate()  // SIGTERM to the script alone; it passes it on
     #expect(await platform.exitStatus() == 0)

@@ -16,12 +16,15 @@ struct GRPCServerHardeningTests {
   /// Runs `attack` against a fresh server with a bystander client served before and after it.
   /// The server logs into `log`.
   private func underAttack(
-    security: ServerSecurity = .plaintext,
-    clientSecurity: ClientSecurity = .plaintext,
+    overTLS: Bool = false,
     log: LogCapture = LogCapture(),
     configure: (inout GRPCServerConfiguration) -> Void = { _ in },
     _ attack: (Int) async throws -> Void
   ) async throws {
+    // Over TLS the bystander client uses TLS too (certificates from a fresh test CA).
+    let pki = overTLS ? try TestPKI() : nil
+    let security: ServerSecurity = try pki.map { .tls(try $0.serverTLS()) } ?? .plaintext
+    let clientSecurity: ClientSecurity = try pki.map { .tls(try $0.clientTLS()) } ?? .plaintext
     let configureWithLog: (inout GRPCServerConfiguration) -> Void = { configuration in
       configuration.logger = log.logger
       configure(&configuration)
@@ -186,9 +189,8 @@ struct GRPCServerHardeningTests {
 
   @Test("a client that closes TCP without a TLS close_notify (grpcio, Go) is logged at debug, not as a notice")
   func uncleanTLSCloseIsNotANotice() async throws {
-    let pki = try TestPKI()
     let log = LogCapture()
-    try await underAttack(security: .tls(pki.serverTLS()), clientSecurity: .tls(pki.clientTLS()), log: log) { port in
+    try await underAttack(overTLS: true, log: log) { port in
       let report = try await AttackPeer.run("tls-unclean-close", port: port)
       #expect(report.grpcStatus == 0, "\(report)")
       // The bystander client stays connected until the attack is over, so the first
@@ -201,9 +203,8 @@ struct GRPCServerHardeningTests {
 
   @Test("plaintext HTTP/2 to the TLS port: clean close")
   func plaintextToTLS() async throws {
-    let pki = try TestPKI()
     let log = LogCapture()
-    try await underAttack(security: .tls(pki.serverTLS()), clientSecurity: .tls(pki.clientTLS()), log: log) { port in
+    try await underAttack(overTLS: true, log: log) { port in
       let report = try await AttackPeer.run("h2c-to-tls", port: port)
       #expect(report.closed, "\(report)")
       #expect(report.goaway == nil, "no HTTP/2 frame may come back in plaintext: \(report)")
