@@ -26,6 +26,8 @@ public final class GRPCServer: Sendable {
     var listener: (any Channel)?
     var connections: [ObjectIdentifier: Connection] = [:]
     var shuttingDown = false
+    /// With event-loop handlers, one pool of handler tasks per loop (keyed by the loop).
+    var loopHandlerTasks: [ObjectIdentifier: HandlerTasks] = [:]
   }
 
   /// The configuration the server was made with.
@@ -37,6 +39,8 @@ public final class GRPCServer: Sendable {
   private let rpcServer: RPCServer
   private let group: any EventLoopGroup
   private let state = Mutex(State())
+  /// With handlers on the concurrent pool, the server's one pool of handler tasks.
+  private let poolHandlerTasks: HandlerTasks?
 
   /// The channels of the connections open now (for tests).
   package var connectionChannels: [any Channel] {
@@ -62,6 +66,33 @@ public final class GRPCServer: Sendable {
     self.serviceNames = Array(Set(rpcServer.methods.map(\.service))).sorted()
     self.rpcServer = rpcServer
     self.group = group
+    self.poolHandlerTasks =
+      configuration.handlerExecution == .concurrentPool
+      ? HandlerTasks(server: rpcServer, executor: nil, maximumIdle: configuration.maximumIdleHandlerTasks) : nil
+  }
+
+  deinit { endHandlerTasks() }
+
+  /// The handler tasks for a connection on `eventLoop`.
+  private func handlerTasks(on eventLoop: any EventLoop) -> HandlerTasks {
+    if let poolHandlerTasks { return poolHandlerTasks }
+    return state.withLock { state in
+      let key = ObjectIdentifier(eventLoop)
+      if let tasks = state.loopHandlerTasks[key] { return tasks }
+      let tasks = HandlerTasks(
+        server: rpcServer,
+        executor: EventLoopTaskExecutor(eventLoop: eventLoop),
+        maximumIdle: configuration.maximumIdleHandlerTasks
+      )
+      state.loopHandlerTasks[key] = tasks
+      return tasks
+    }
+  }
+
+  /// Ends the idle handler tasks; running ones end after their call.
+  private func endHandlerTasks() {
+    poolHandlerTasks?.shutDown()
+    for tasks in state.withLock({ Array($0.loopHandlerTasks.values) }) { tasks.shutDown() }
   }
 
   /// The port the server listens on, once started.
@@ -124,6 +155,7 @@ public final class GRPCServer: Sendable {
         }
       }
     }
+    endHandlerTasks()
   }
 
   private func configureConnection(_ channel: any Channel, tlsContext: TLSContext?) throws {
@@ -131,7 +163,7 @@ public final class GRPCServer: Sendable {
     let identitySource = tlsHandler.map { NIOLoopBound($0, eventLoop: channel.eventLoop) }
     let connection = GRPCServerConnection(
       eventLoop: channel.eventLoop,
-      server: rpcServer,
+      handlerTasks: handlerTasks(on: channel.eventLoop),
       limits: .init(
         maxReceiveMessageSize: configuration.maxReceiveMessageSize,
         requestBufferHighWatermark: configuration.requestBufferHighWatermark,
@@ -139,8 +171,7 @@ public final class GRPCServer: Sendable {
       ),
       allocator: channel.allocator,
       peerAddress: channel.remoteAddress.map(describe) ?? "unknown",
-      peerIdentity: { identitySource?.value.peerIdentity.map(PeerIdentity.init) },
-      handlerExecutor: configuration.handlerExecution == .eventLoop ? EventLoopTaskExecutor(eventLoop: channel.eventLoop) : nil
+      peerIdentity: { identitySource?.value.peerIdentity.map(PeerIdentity.init) }
     )
     let http2 = HTTP2ConnectionHandler(role: .server, configuration: configuration.http2, delegate: connection)
     if let tlsHandler { try channel.pipeline.syncOperations.addHandler(tlsHandler) }

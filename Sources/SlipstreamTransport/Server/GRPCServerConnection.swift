@@ -21,13 +21,12 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   }
 
   let eventLoop: any EventLoop
-  private let server: RPCServer
   private let limits: Limits
   private let allocator: ByteBufferAllocator
   private let peerAddress: String
   private let peerIdentity: () -> PeerIdentity?
-  /// Where handler tasks run; nil: the global concurrent executor.
-  private let handlerExecutor: (any TaskExecutor)?
+  /// The tasks that run the calls' handlers (shared with the other connections of the loop).
+  private let handlerTasks: HandlerTasks
   /// Set once the handler is in the channel's pipeline. The handler owns this delegate until
   /// the connection closes (its `finish` lets go), which ends the cycle; responders of
   /// running calls may outlive it, so they reach the handler only through streams still in
@@ -52,20 +51,18 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
 
   init(
     eventLoop: any EventLoop,
-    server: RPCServer,
+    handlerTasks: HandlerTasks,
     limits: Limits,
     allocator: ByteBufferAllocator,
     peerAddress: String,
-    peerIdentity: @escaping () -> PeerIdentity?,
-    handlerExecutor: (any TaskExecutor)? = nil
+    peerIdentity: @escaping () -> PeerIdentity?
   ) {
     self.eventLoop = eventLoop
-    self.server = server
+    self.handlerTasks = handlerTasks
     self.limits = limits
     self.allocator = allocator
     self.peerAddress = peerAddress
     self.peerIdentity = peerIdentity
-    self.handlerExecutor = handlerExecutor
     self.pendingDrains = PendingDrains(eventLoop: eventLoop)
   }
 
@@ -113,12 +110,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
       watchDeadline(deadline)
     }
     if endStream { requests.finish() }
-    let server = self.server
-    if let handlerExecutor {
-      state.task = Task(executorPreference: handlerExecutor) { await server.handle(call) }
-    } else {
-      state.task = Task { await server.handle(call) }
-    }
+    state.handler = handlerTasks.start(call)
   }
 
   func http2HeadersReceived(_ id: HTTP2StreamID, headers: [HTTP2HeaderField], endStream: Bool) {
@@ -155,7 +147,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     guard let state = streams.removeValue(forKey: id.rawValue) else { return }
     if !state.finished {
       // The client went away (RST_STREAM) or the connection died: stop the handler.
-      state.task?.cancel()
+      cancelHandler(state)
       state.requests.finish(throwing: RPCError(code: .cancelled, message: "The client cancelled the call."))
     }
     state.responses.close(RPCError(code: .cancelled, message: "The stream was closed before the response was sent."))
@@ -178,6 +170,12 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     lifetime.close()
   }
 
+  /// Cancels the stream's handler (the client went away, the deadline passed, the request
+  /// could not be read).
+  private func cancelHandler(_ state: ServerStreamState) {
+    if let handler = state.handler { handlerTasks.cancel(handler) }
+  }
+
   // MARK: Deadlines
 
   /// Makes sure the connection's deadline timer fires no later than `deadline`.
@@ -198,7 +196,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   /// handler already sent, with the response metadata it set so far), its request stream
   /// failed, its handler cancelled.
   private func expire(_ state: ServerStreamState) {
-    state.task?.cancel()
+    cancelHandler(state)
     state.requests.finish(throwing: RPCError(code: .deadlineExceeded, message: Status.deadlineExceeded.message))
     let response = state.response
     finish(
@@ -339,7 +337,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   /// Ends a stream whose request could not be read (oversized or corrupt message).
   private func failStream(_ state: ServerStreamState, status: Status) {
     state.inputClosed = true
-    state.task?.cancel()
+    cancelHandler(state)
     state.requests.finish(throwing: RPCError(code: status.code, message: status.message))
     let headers: Metadata? = state.headersSent ? nil : [:]
     // The rest of the request is read and dropped (credit keeps flowing), so the client sees
@@ -411,7 +409,8 @@ final class ServerStreamState {
   var deframer: MessageDeframer
   let requests: RPCStreamBuffer<[UInt8]>
   var framer: MessageFramer
-  var task: Task<Void, Never>?
+  /// The handler's run, for cancelling it.
+  var handler: HandlerTasks.Ticket?
   /// When the call must be over (from `grpc-timeout`); nil once it finished.
   var deadline: NIODeadline?
   var unconsumedBytes = 0
