@@ -13,7 +13,10 @@ public struct AlpacaStreamConfiguration: Sendable, Hashable, CustomStringConvert
   public static let iexURL = "wss://stream.data.alpaca.markets/v2/iex"
   /// The consolidated feed (SIP), paid plans.
   public static let sipURL = "wss://stream.data.alpaca.markets/v2/sip"
-  /// Alpaca's always-on test stream; subscribe to `FAKEPACA` there.
+  /// Alpaca's always-on test stream, for checking keys and the connection outside market
+  /// hours. Its only symbol, `FAKEPACA`, is not a domain `Symbol` (equity
+  /// tickers have 1 to 5 letters), so ``AlpacaMarketDataStream/subscribe(quotes:)`` refuses
+  /// it: the adapter connects and authenticates there but receives no quotes.
   public static let testURL = "wss://stream.data.alpaca.markets/v2/test"
   /// Debian's bundle of system trust roots, used for `wss://` when no TLS is given.
   public static let systemTrustRoots = "/etc/ssl/certs/ca-certificates.crt"
