@@ -431,7 +431,10 @@ let package = Package(
     ),
     .testTarget(
       name: "SlipstreamLedgerTests",
-      dependencies: ["SlipstreamLedger", "SlipstreamDomain", "SlipstreamAPI", "SlipstreamRPC", "SlipstreamWire"],
+      dependencies: [
+        "SlipstreamLedger", "SlipstreamDomain", "SlipstreamAPI", "SlipstreamRPC", "SlipstreamWire",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ],
       // The throwaway PostgreSQL cluster scripts are run by CI, not built or bundled.
       exclude: ["postgres"],
       swiftSettings: swiftSettings
