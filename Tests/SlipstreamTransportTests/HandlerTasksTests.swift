@@ -19,6 +19,17 @@ struct HandlerTasksTests {
     #expect(fixture.tasks.idleCount == 1)
   }
 
+  @Test func anIdleTaskKeepsNothingOfItsLastCall() async throws {
+    let fixture = Fixture(maximumIdle: 4)
+    // The first call of a new task, then a call on the reused task.
+    for count in 1...2 {
+      let (finished, responder) = fixture.startWatched("a")
+      await finished.wait()
+      await fixture.idle.wait(for: count)
+      #expect(responder.value == nil, "call \(count)'s responder is still referenced")
+    }
+  }
+
   @Test func aReusedTaskKeepsRunningHandlersOnItsEventLoop() async throws {
     let loop = MultiThreadedEventLoopGroup.singleton.next()
     let fixture = Fixture(maximumIdle: 4, executor: EventLoopTaskExecutor(eventLoop: loop), loop: loop)
@@ -131,6 +142,12 @@ private struct Fixture {
     return Call(ticket: tasks.start(call), responder: responder)
   }
 
+  /// Starts a call and keeps only a weak reference to its responder.
+  func startWatched(_ request: String) -> (finished: Signal, responder: WeakBox<Responder>) {
+    let call = start(request)
+    return (call.finished, WeakBox(call.responder))
+  }
+
   /// Starts a call and returns once it finished and `count` tasks in all went idle.
   func run(_ request: String, untilIdle count: Int) async -> Call {
     let call = start(request)
@@ -198,7 +215,7 @@ private final class Service: RPCService, @unchecked Sendable {
 }
 
 /// Keeps what the call ended with.
-private final class Responder: ServerCallResponder {
+final class Responder: ServerCallResponder {
   let finished = Signal()
   let result = Mutex<(status: Status, message: [UInt8]?)?>(nil)
 
@@ -208,4 +225,9 @@ private final class Responder: ServerCallResponder {
     result.withLock { $0 = (status, lastMessage ?? Array(status.message.utf8)) }
     finished.fire()
   }
+}
+
+final class WeakBox<Object: AnyObject>: @unchecked Sendable {
+  weak var value: Object?
+  init(_ value: Object) { self.value = value }
 }

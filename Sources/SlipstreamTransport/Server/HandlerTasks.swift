@@ -24,6 +24,8 @@ final class HandlerTasks: Sendable {
   /// One reusable task. Its fields are guarded by the pool's lock.
   fileprivate final class Worker: @unchecked Sendable {
     var task: Task<Void, Never>?
+    /// A new task's first call, until it takes it.
+    var first: ServerCall?
     /// Set while idle: resumed with the next call, or nil to end.
     var next: UnsafeContinuation<ServerCall?, Never>?
     /// The number of the call it runs; 0 between calls.
@@ -83,8 +85,9 @@ final class HandlerTasks: Sendable {
       }
       let worker = Worker()
       worker.call = state.calls
+      worker.first = call
       // Made under the lock, so a `cancel` for this call finds the task.
-      worker.task = spawn(worker, call)
+      worker.task = spawn(worker)
       return (Ticket(worker: worker, call: state.calls), nil)
     }
     idle?.resume(returning: call)
@@ -111,24 +114,30 @@ final class HandlerTasks: Sendable {
     for worker in idle { worker.next?.resume(returning: nil) }
   }
 
-  private func spawn(_ worker: Worker, _ call: ServerCall) -> Task<Void, Never> {
+  /// A task for `worker`. Its closure holds only the worker, which hands the first call
+  /// over: a call captured by the closure would stay referenced as long as the task lives.
+  private func spawn(_ worker: Worker) -> Task<Void, Never> {
     if let executor {
-      Task(executorPreference: executor) { await self.work(worker, first: call) }
+      Task(executorPreference: executor) { await self.work(worker) }
     } else {
-      Task { await self.work(worker, first: call) }
+      Task { await self.work(worker) }
     }
   }
 
-  private func work(_ worker: Worker, first: ServerCall) async {
-    var call = first
-    while true {
-      await server.handle(call)
-      guard let next = await nextCall(for: worker) else {
-        observer?(.ended)
-        return
-      }
-      call = next
+  /// Runs the worker's calls. No call is referenced while the task waits for the next: each
+  /// is moved out of `next` into ``run(_:)``, which consumes it, so an idle task keeps
+  /// nothing of a finished call (its buffers, its responder, its connection).
+  private func work(_ worker: Worker) async {
+    var next = state.withLock { _ in worker.first.take() }
+    while next != nil {
+      await run(next.take()!)
+      next = await nextCall(for: worker)
     }
+    observer?(.ended)
+  }
+
+  private func run(_ call: consuming ServerCall) async {
+    await server.handle(call)
   }
 
   /// Waits for the worker's next call; nil when it is to end.
