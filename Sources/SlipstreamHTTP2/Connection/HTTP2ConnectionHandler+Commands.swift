@@ -46,12 +46,12 @@ extension HTTP2ConnectionHandler {
 
   /// Buffered outbound bytes of a stream (0 for an unknown stream).
   public func bufferedBytes(_ stream: HTTP2StreamID) -> Int {
-    self.streams[stream.rawValue]?.outbound.bufferedBytes ?? 0
+    self.streams.bufferedBytes(stream.rawValue)
   }
 
   /// Whether a stream is below its high watermark (false for an unknown stream).
   public func isWritable(_ stream: HTTP2StreamID) -> Bool {
-    self.streams[stream.rawValue]?.outbound.isWritable ?? false
+    self.streams.isWritable(stream.rawValue)
   }
 
   /// Resets a stream with RST_STREAM; `http2StreamClosed` follows with `errorCode`.

@@ -55,7 +55,8 @@ public struct StreamIDMap<Value> {
   @inlinable
   public func contains(_ key: Int32) -> Bool { slot(of: key) != nil }
 
-  /// The value for `key`, borrowed when read (no copy); setting nil removes it.
+  /// The value for `key`; setting nil removes it. Reading copies the value out of the
+  /// storage (see ``read(_:_:)`` and ``withValue(forKey:_:)`` for access in place).
   @inlinable
   public subscript(_ key: Int32) -> Value? {
     _read {
@@ -64,6 +65,16 @@ public struct StreamIDMap<Value> {
     set {
       if let newValue { updateValue(newValue, forKey: key) } else { removeValue(forKey: key) }
     }
+  }
+
+  /// Runs `body` on the address of the value for `key` (no copy of the value: read a field
+  /// with `pointer.pointee?.field`), or returns nil when absent. Reading the value through
+  /// the subscript copies it out of the storage array (a retain and release of everything it
+  /// references); this does not.
+  @inlinable
+  public func read<Result>(_ key: Int32, _ body: (UnsafePointer<Value?>) -> Result) -> Result? {
+    guard let index = slot(of: key) else { return nil }
+    return values.withUnsafeBufferPointer { body($0.baseAddress! + index) }
   }
 
   /// Runs `body` on the value for `key` in place (no copy of it), or returns nil when absent.

@@ -58,9 +58,21 @@ struct HTTP2StreamTable {
     self.lowWatermark = configuration.outboundBufferLowWatermark
   }
 
-  /// A stream's record, borrowed (no copy of its outbound queue).
+  /// A copy of a stream's record (for tests: reading it retains and releases its outbound
+  /// queue's storage; the handler reads fields in place, e.g. ``isWritable(_:)``).
   subscript(_ id: Int32) -> Record? {
     _read { yield self.records[id] }
+  }
+
+  /// Whether stream `id`'s outbound queue is below its high watermark (false for an unknown
+  /// stream), read in place: no copy of the record.
+  func isWritable(_ id: Int32) -> Bool {
+    self.records.read(id) { $0.pointee?.outbound.isWritable ?? false } ?? false
+  }
+
+  /// The bytes stream `id` has queued for nghttp2 (0 for an unknown stream), read in place.
+  func bufferedBytes(_ id: Int32) -> Int {
+    self.records.read(id) { $0.pointee?.outbound.bufferedBytes ?? 0 } ?? 0
   }
 
   /// Whether the table keeps stream `id`.

@@ -13,6 +13,7 @@ struct StreamIDMapTests {
     for key in probes {
       #expect(map[key] == reference[key], "key \(key)")
       #expect(map.contains(key) == (reference[key] != nil))
+      #expect(map.read(key) { $0.pointee?.count } == reference[key].map { Optional($0.count) })
     }
   }
 
