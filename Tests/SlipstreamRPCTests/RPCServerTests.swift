@@ -1,5 +1,6 @@
 import SlipstreamRPC
 import SlipstreamWire
+import Synchronization
 import Testing
 
 @Suite("RPC core over the in-process transport")
@@ -90,6 +91,28 @@ struct RPCServerTests {
     let error = await #expect(throws: RPCError.self) { try await writer.send(from: FeedSource()) }
     #expect(error?.code == .unimplemented)
     #expect(error?.message == "This writer cannot send from a response source; write each message instead.")
+  }
+
+  @Test(.timeLimit(.minutes(1)))
+  func aFeederWhoseSourceIsNeverStartedEndsWhenCancelled() async throws {
+    let source = FeedSource()
+    let feeder = source.feedNumbers(upTo: 10)
+    // The writer refuses the source, so nothing ever starts it.
+    _ = try? await RPCWriter<String> { _ in }.send(from: source)
+    feeder.cancel()
+    // Waited for through a signal the time limit can cancel, so a feeder that never ends
+    // fails the test instead of hanging the run.
+    let ended = Atomic(false)
+    let done = CountSignal()
+    Task {
+      await feeder.value
+      ended.store(true, ordering: .relaxed)
+      done.increment()
+    }
+    await done.wait(for: 1)
+    let feederEnded = ended.load(ordering: .relaxed)
+    #expect(feederEnded, "the feeder never ended")
+    #expect(!source.started.hasFired)
   }
 
   @Test func serverStreamingErrorIsThrownFromIteration() async throws {

@@ -12,12 +12,23 @@ public final class FeedSource: ResponseSource {
   private let state = Mutex(State())
   /// Fires when the transport has started the source.
   package let started = Signal()
+  /// The same event for waiters that must stop when cancelled (a source the transport never
+  /// starts, e.g. because the call failed first).
+  private let startCount = CountSignal()
 
   public init() {}
 
   public func start(wake: @escaping @Sendable () -> Void) {
     state.withLock { $0.wake = wake }
     started.fire()
+    startCount.increment()
+  }
+
+  /// Returns once the transport has started the source (true) or the task is cancelled
+  /// (false).
+  package func waitUntilStarted() async -> Bool {
+    await startCount.wait(for: 1)
+    return !Task.isCancelled
   }
 
   /// Queues messages; wakes the transport (outside the lock) when nothing was queued.
@@ -41,10 +52,11 @@ public final class FeedSource: ResponseSource {
 extension FeedSource {
   /// Feeds "0" … "count-1" from a task once the transport has started the source, yielding
   /// now and then so the transport takes them in several batches.
-  /// - Returns: the feeding task (cancel it when the call ends).
+  /// - Returns: the feeding task (cancel it when the call ends; it then ends even if the
+  ///   transport never started the source).
   public func feedNumbers(upTo count: Int) -> Task<Void, Never> {
     Task {
-      await started.wait()
+      guard await waitUntilStarted() else { return }
       for first in stride(from: 0, to: count, by: 7) {
         feed((first..<min(first + 7, count)).map(String.init))
         await Task.yield()
