@@ -37,30 +37,35 @@ final class PeerProcess: Sendable {
     self.process = process
 
     let output = self.output
-    pipe.fileHandleForReading.readabilityHandler = { handle in
-      let data = handle.availableData
-      if data.isEmpty {
-        handle.readabilityHandler = nil
-        lineSink.finish()
-        return
-      }
-      let complete: [String] = output.pending.withLock { buffer in
-        buffer.append(contentsOf: data)
-        var result: [String] = []
-        while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-          result.append(String(decoding: buffer[..<newline], as: UTF8.self))
-          buffer.removeSubrange(...newline)
-        }
-        return result
-      }
-      output.lines.withLock { $0.append(contentsOf: complete) }
-      for line in complete { lineSink.yield(line) }
-    }
     process.terminationHandler = { finished in
       exitSink.yield(finished.terminationStatus)
       exitSink.finish()
     }
     try process.run()
+    // Read on a thread of its own until EOF, not through a readability handler: with all
+    // suites in parallel, libdispatch's event loop crashed on a handler's pipe (the same
+    // fix as the ledger-service tests' and ChildProcess's reader).
+    let handle = pipe.fileHandleForReading
+    Thread {
+      while true {
+        let data = handle.availableData
+        if data.isEmpty {
+          lineSink.finish()
+          return
+        }
+        let complete: [String] = output.pending.withLock { buffer in
+          buffer.append(contentsOf: data)
+          var result: [String] = []
+          while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+            result.append(String(decoding: buffer[..<newline], as: UTF8.self))
+            buffer.removeSubrange(...newline)
+          }
+          return result
+        }
+        output.lines.withLock { $0.append(contentsOf: complete) }
+        for line in complete { lineSink.yield(line) }
+      }
+    }.start()
   }
 
   /// Everything the process printed so far.

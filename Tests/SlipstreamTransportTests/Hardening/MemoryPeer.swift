@@ -4,9 +4,9 @@ import Synchronization
 /// Runs `python/memory_peer.py`: many well-behaved connections (or streams) held open while a
 /// test measures what they cost the server, which runs in this process.
 ///
-/// The script's "ready N" line is awaited through a pipe's readability handler and its exit
-/// through `terminationHandler`, so no thread of the cooperative pool blocks; `timeout` only
-/// guards against a script that never gets ready.
+/// The script's "ready N" line is read on a thread of its own and its exit awaited through
+/// `terminationHandler`, so no thread of the cooperative pool blocks; `timeout` only guards
+/// against a script that never gets ready.
 enum MemoryPeer {
   struct Failed: Error, CustomStringConvertible {
     var description: String
@@ -51,10 +51,18 @@ enum MemoryPeer {
     let (exits, exited) = AsyncStream<Int32>.makeStream()
     process.terminationHandler = { exited.yield($0.terminationStatus) }
     let ready = ReadyLine()
-    output.fileHandleForReading.readabilityHandler = { handle in ready.append(handle.availableData) }
     try process.run()
+    // Read on a thread of its own until EOF, not through a pipe readability handler: a run
+    // with all suites in parallel crashed inside libdispatch's event loop with one.
+    let reader = output.fileHandleForReading
+    Thread {
+      while true {
+        let data = reader.availableData
+        ready.append(data)
+        if data.isEmpty { return }
+      }
+    }.start()
     defer {
-      output.fileHandleForReading.readabilityHandler = nil
       if process.isRunning { process.terminate() }
     }
     let line = try await withThrowingTaskGroup(of: String?.self) { group in
