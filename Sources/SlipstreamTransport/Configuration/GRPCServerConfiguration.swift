@@ -38,7 +38,7 @@ public struct GRPCServerConfiguration: Sendable {
   /// How many handler tasks wait, idle, for the next call: per event loop with
   /// ``HandlerExecution/eventLoop``, per server with ``HandlerExecution/concurrentPool``.
   /// A call reuses an idle task instead of creating one (cheaper: no task allocation); each
-  /// idle task holds ~2.3 KiB (measured). 0: a new task per call.
+  /// idle task holds ~2.3 KiB (measured). 0 (or less): a new task per call.
   public var maximumIdleHandlerTasks: Int = 512
   /// Where connection problems are logged: one line per connection that ends with an error
   /// (a protocol violation, an abusive peer cut off, a failed TLS handshake, a timer), at

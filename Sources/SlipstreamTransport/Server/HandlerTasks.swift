@@ -106,12 +106,16 @@ final class HandlerTasks: Sendable {
 
   /// Ends the idle tasks; running ones end after their call.
   func shutDown() {
-    let idle = state.withLock { state in
+    let waiting = state.withLock { state in
       state.shutDown = true
       defer { state.idle = [] }
-      return state.idle
+      // Taken out under the lock, as everywhere else: the worker's fields are the lock's.
+      return state.idle.compactMap { worker in
+        defer { (worker.next, worker.task) = (nil, nil) }
+        return worker.next
+      }
     }
-    for worker in idle { worker.next?.resume(returning: nil) }
+    for continuation in waiting { continuation.resume(returning: nil) }
   }
 
   /// A task for `worker`. Its closure holds only the worker, which hands the first call

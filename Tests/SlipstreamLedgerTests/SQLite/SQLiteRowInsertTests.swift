@@ -38,6 +38,21 @@ struct SQLiteRowInsertTests {
     }
   }
 
+  /// The audit heads' upsert goes through a several-row statement when a batch touches
+  /// many tenants: existing keys are updated, new ones inserted.
+  @Test func aSeveralRowUpsertUpdatesExistingRowsAndInsertsNewOnes() throws {
+    try withTable { queue in
+      let upsert = "ON CONFLICT (k) DO UPDATE SET v = excluded.v, n = excluded.n"
+      try queue.write { db in
+        var scratch = SQLiteRowScratch()
+        try SQLiteRowInsert(db, table: "t", columns: ["k", "v", "n"]).insert(["a", "old", "1"], scratch: &scratch)
+        try SQLiteRowInsert(db, table: "t", columns: ["k", "v", "n"], rowCount: 3, onConflict: upsert)
+          .insert(rows: [["b", "new", "2"], ["a", "new", "3"], ["c", "new", "4"]], scratch: &scratch)
+      }
+      #expect(try rows(queue) == [["a", "new", "3"], ["b", "new", "2"], ["c", "new", "4"]])
+    }
+  }
+
   @Test func aConstraintInASeveralRowInsertRollsTheWholeTransactionBack() throws {
     try withTable { queue in
       var caught: DatabaseError?
