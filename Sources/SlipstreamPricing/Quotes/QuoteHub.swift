@@ -35,9 +35,15 @@ public struct QuoteHubStatistics: Sendable, Hashable {
 /// of its symbol, encodes it once and offers it to every mailbox listening to the symbol.
 /// Thread-safe; `publish` never waits on a subscriber.
 public final class QuoteHub: Sendable {
+  /// A mailbox listening to a symbol, with the symbol's slot in it.
+  private struct Listener {
+    let mailbox: QuoteMailbox
+    let slot: Int
+  }
+
   private struct State {
     var latest: [Symbol: CachedQuote] = [:]
-    var listeners: [Symbol: [ObjectIdentifier: QuoteMailbox]] = [:]
+    var listeners: [Symbol: [ObjectIdentifier: Listener]] = [:]
     var statistics = QuoteHubStatistics()
     /// Symbols quotes are accepted for; nil accepts all (no subscription gate).
     var accepting: Set<Symbol>?
@@ -94,8 +100,8 @@ public final class QuoteHub: Sendable {
       state.statistics.offered += UInt64(listeners.count)
       var wakes: [@Sendable () -> Void] = []
       wakes.reserveCapacity(listeners.count)
-      for mailbox in listeners.values {
-        if let wake = mailbox.offer(cached) { wakes.append(wake) }
+      for listener in listeners.values {
+        if let wake = listener.mailbox.offer(cached, slot: listener.slot) { wakes.append(wake) }
       }
       return wakes
     }
@@ -108,12 +114,14 @@ public final class QuoteHub: Sendable {
 
   /// Starts offering quotes of `symbols` to `mailbox`, first the cached ones when
   /// `snapshot` is set (atomically, so no quote falls between the snapshot and the stream).
+  /// Symbols the mailbox was not opened with are left out.
   func attach(_ mailbox: QuoteMailbox, to symbols: [Symbol], snapshot: Bool) {
     let key = ObjectIdentifier(mailbox)
     state.withLock { state in
       for symbol in symbols {
-        state.listeners[symbol, default: [:]][key] = mailbox
-        if snapshot, let cached = state.latest[symbol] { _ = mailbox.offer(cached) }
+        guard let slot = mailbox.slot(of: symbol) else { continue }
+        state.listeners[symbol, default: [:]][key] = Listener(mailbox: mailbox, slot: slot)
+        if snapshot, let cached = state.latest[symbol] { _ = mailbox.offer(cached, slot: slot) }
       }
     }
   }
@@ -136,13 +144,13 @@ public final class QuoteHub: Sendable {
     state.withLock { state in
       guard let listeners = state.listeners[symbol] else { return [] }
       var wakes: [@Sendable () -> Void] = []
-      var kept: [ObjectIdentifier: QuoteMailbox] = [:]
-      for (key, mailbox) in listeners {
-        guard mailbox.client == client else {
-          kept[key] = mailbox
+      var kept: [ObjectIdentifier: Listener] = [:]
+      for (key, listener) in listeners {
+        guard listener.mailbox.client == client else {
+          kept[key] = listener
           continue
         }
-        if let wake = mailbox.end(symbol, reason: reason, detail: detail) { wakes.append(wake) }
+        if let wake = listener.mailbox.end(symbol, reason: reason, detail: detail) { wakes.append(wake) }
       }
       state.listeners[symbol] = kept.isEmpty ? nil : kept
       return wakes

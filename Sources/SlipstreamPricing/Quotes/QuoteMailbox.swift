@@ -43,6 +43,9 @@ enum SymbolStreamEnd: Sendable, Hashable {
 /// one and counts it as skipped (conflation). Memory is bounded by the number of symbols,
 /// however slowly the subscriber reads, and a slow subscriber never holds up the hub.
 ///
+/// Each symbol the stream was opened with has a slot (``slot(of:)``); the hub offers a quote
+/// with its slot, so neither an offer nor a take hashes a symbol.
+///
 /// It also knows which symbols its stream still carries: when the client's subscription to
 /// one ends (evicted, unsubscribed) the mailbox drops the symbol and queues a notice, sent
 /// after any quote of the symbol still pending; once none is left and every notice was
@@ -51,7 +54,7 @@ enum SymbolStreamEnd: Sendable, Hashable {
 /// Nobody waits on it: whoever reads it (the transport's event loop, through
 /// ``QuoteStreamSource``) registers a wake-up with ``start(wake:)``, which the hub calls when
 /// the mailbox goes from empty to holding a quote or notice, and takes everything with
-/// ``takeAll()``.
+/// ``takeAll(into:)``.
 final class QuoteMailbox: Sendable {
   struct Delivery {
     let quote: CachedQuote
@@ -69,15 +72,26 @@ final class QuoteMailbox: Sendable {
     let symbolsLeft: Int
   }
 
+  /// What a take found besides the quotes.
+  struct Taken {
+    /// Notices, oldest first (sent after the quotes).
+    let endings: [Ending]
+    /// Quotes skipped on this mailbox so far.
+    let totalSkipped: UInt64
+    /// No symbol is left on the stream: nothing comes after this take.
+    let finished: Bool
+  }
+
   private struct Pending {
     var quote: CachedQuote
     var skipped: UInt64
   }
 
   private struct State {
-    var pending: [Symbol: Pending] = [:]
-    /// Symbols with a pending quote, in the order their first unsent quote arrived.
-    var order: [Symbol] = []
+    /// By slot: the symbol's unsent quote, if any.
+    var slots: [Pending?]
+    /// Slots with a pending quote, in the order their first unsent quote arrived.
+    var order: [Int] = []
     /// Notices not taken yet, oldest first.
     var endings: [Ending] = []
     /// The symbols the stream still carries.
@@ -94,34 +108,41 @@ final class QuoteMailbox: Sendable {
   }
 
   let client: String
+  /// The slot of each symbol the stream was opened with (fixed for the mailbox's life).
+  private let slots: [Symbol: Int]
   private let state: Mutex<State>
 
   init(client: String, symbols: some Sequence<Symbol>) {
     self.client = client
-    state = Mutex(State(symbols: Set(symbols)))
+    var slots: [Symbol: Int] = [:]
+    for symbol in symbols where slots[symbol] == nil { slots[symbol] = slots.count }
+    self.slots = slots
+    state = Mutex(State(slots: Array(repeating: nil, count: slots.count), symbols: Set(slots.keys)))
   }
+
+  /// The slot to offer quotes of `symbol` with; nil when the stream was not opened with it.
+  func slot(of symbol: Symbol) -> Int? { slots[symbol] }
 
   /// Quotes skipped on this mailbox in total.
   var totalSkipped: UInt64 { state.withLock { $0.totalSkipped } }
 
-  /// Offers a quote.
+  /// Offers a quote of the symbol in `slot` (``slot(of:)``).
   /// - Returns: the reader's wake-up to call (outside any lock) when the mailbox was empty.
-  func offer(_ quote: CachedQuote) -> (@Sendable () -> Void)? {
+  func offer(_ quote: CachedQuote, slot: Int) -> (@Sendable () -> Void)? {
     state.withLock { state in
       guard !state.closed else { return nil }
-      let symbol = quote.quote.symbol
-      if let index = state.pending.index(forKey: symbol) {
-        // Conflate in place: one hash lookup on the path a slow subscriber takes every tick.
-        state.pending.values[index].quote = quote
-        state.pending.values[index].skipped += 1
+      if state.slots[slot] != nil {
+        // Conflate in place.
+        state.slots[slot]!.quote = quote
+        state.slots[slot]!.skipped += 1
         state.totalSkipped += 1
         return nil
       }
       // No check that the stream still carries the symbol: the hub stops offering it under
       // the same lock as it ends it here (``QuoteHub/end(client:symbol:reason:detail:)``).
       let wasEmpty = state.isEmpty
-      state.pending[symbol] = Pending(quote: quote, skipped: 0)
-      state.order.append(symbol)
+      state.slots[slot] = Pending(quote: quote, skipped: 0)
+      state.order.append(slot)
       return wasEmpty ? state.wake : nil
     }
   }
@@ -162,21 +183,21 @@ final class QuoteMailbox: Sendable {
   /// Why the last symbol left the stream; nil while it still carries one.
   var lastEnding: Ending? { state.withLock { $0.lastEnding } }
 
-  /// Takes every pending quote, oldest symbol first, then every notice, with the running
-  /// total of skipped quotes and whether the mailbox is finished after this take (no symbol
-  /// left); nil when nothing is pending.
-  func takeAll() -> (deliveries: [Delivery], endings: [Ending], totalSkipped: UInt64, finished: Bool)? {
+  /// Takes every pending quote, oldest symbol first, appending them to `deliveries` (the
+  /// reader's reused array: a take allocates nothing once it has grown), and every notice.
+  /// - Returns: the notices, the running total of skipped quotes and whether the mailbox is
+  ///   finished after this take (no symbol left); nil when nothing was pending.
+  func takeAll(into deliveries: inout [Delivery]) -> Taken? {
     state.withLock { state in
       guard !state.isEmpty else { return nil }
-      let deliveries = state.order.map { symbol in
-        let pending = state.pending[symbol]!
-        return Delivery(quote: pending.quote, skipped: pending.skipped)
+      for slot in state.order {
+        let pending = state.slots[slot].take()!
+        deliveries.append(Delivery(quote: pending.quote, skipped: pending.skipped))
       }
-      let endings = state.endings
       state.order.removeAll(keepingCapacity: true)
-      state.pending.removeAll(keepingCapacity: true)
+      let endings = state.endings
       state.endings.removeAll()
-      return (deliveries, endings, state.totalSkipped, state.symbols.isEmpty)
+      return Taken(endings: endings, totalSkipped: state.totalSkipped, finished: state.symbols.isEmpty)
     }
   }
 }

@@ -5,11 +5,18 @@ import Synchronization
 /// transport's event loop; see ``ResponseSource``): each pending quote becomes one
 /// `StreamQuotesResponse` written around the quote's shared encoding, numbered per stream.
 final class QuoteStreamSource: ResponseSource {
+  /// What only the reader touches (`takeReady` runs on one thread at a time; the lock is never
+  /// contended, it only shows that to the type checker).
+  private struct Reader {
+    /// Responses sent on this stream so far (the `sequence` field).
+    var sent: UInt64 = 0
+    /// The deliveries of the current take; kept between takes so a take allocates nothing.
+    var deliveries: [QuoteMailbox.Delivery] = []
+  }
+
   private let mailbox: QuoteMailbox
   private let metrics: PricingMetrics
-  /// Responses sent on this stream so far (the `sequence` field). `takeReady` runs on one
-  /// thread at a time; the atomic only makes that visible to the type checker cheaply.
-  private let sent = Atomic<UInt64>(0)
+  private let reader = Mutex(Reader())
   private let finished = Atomic<Bool>(false)
 
   /// - Parameters:
@@ -25,24 +32,42 @@ final class QuoteStreamSource: ResponseSource {
   }
 
   func takeReady() -> [[UInt8]] {
-    guard let (deliveries, endings, totalSkipped, finished) = mailbox.takeAll() else { return [] }
-    if finished { self.finished.store(true, ordering: .relaxed) }
-    var sequence = sent.load(ordering: .relaxed)
-    var skipped: UInt64 = 0
-    var responses = deliveries.map { delivery in
-      sequence += 1
-      skipped += delivery.skipped
-      return StreamQuoteEncoding.response(
-        quote: delivery.quote.encoded, sequence: sequence, skipped: delivery.skipped, totalSkipped: totalSkipped)
+    var collected = ResponseMessageArray()
+    takeReady(into: &collected)
+    return collected.messages
+  }
+
+  func takeReady(into writer: inout some ResponseMessageWriter) {
+    reader.withLock { reader in
+      guard let taken = mailbox.takeAll(into: &reader.deliveries) else { return }
+      if taken.finished { finished.store(true, ordering: .relaxed) }
+      var sequence = reader.sent
+      var skipped: UInt64 = 0
+      let totalSkipped = taken.totalSkipped
+      for delivery in reader.deliveries {
+        sequence += 1
+        skipped += delivery.skipped
+        let quote = delivery.quote.encoded
+        let length = StreamQuoteEncoding.responseLength(
+          quoteLength: quote.count, sequence: sequence, skipped: delivery.skipped, totalSkipped: totalSkipped)
+        writer.writeMessage(length: length) { out in
+          StreamQuoteEncoding.write(
+            quote: quote, sequence: sequence, skipped: delivery.skipped, totalSkipped: totalSkipped, into: out)
+        }
+      }
+      for ending in taken.endings {
+        sequence += 1
+        let response = StreamQuoteEncoding.response(ending: ending, sequence: sequence, totalSkipped: totalSkipped)
+        writer.writeMessage(length: response.count) { out in
+          response.withUnsafeBytes { out.copyMemory(from: $0) }
+        }
+      }
+      reader.sent = sequence
+      metrics.delivered(reader.deliveries.count)
+      metrics.skipped(Int(truncatingIfNeeded: skipped))
+      // The quotes are out: drop them now, keep the array's storage.
+      reader.deliveries.removeAll(keepingCapacity: true)
     }
-    for ending in endings {
-      sequence += 1
-      responses.append(StreamQuoteEncoding.response(ending: ending, sequence: sequence, totalSkipped: totalSkipped))
-    }
-    sent.store(sequence, ordering: .relaxed)
-    metrics.delivered(deliveries.count)
-    metrics.skipped(Int(truncatingIfNeeded: skipped))
-    return responses
   }
 
   /// True once the stream carries no symbol and its last notice was taken (a mailbox becomes

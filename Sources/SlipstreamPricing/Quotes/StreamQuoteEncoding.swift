@@ -24,33 +24,66 @@ enum StreamQuoteEncoding {
     return (try? response.serializedBytes()) ?? []
   }
 
-  static func response(quote: [UInt8], sequence: UInt64, skipped: UInt64, totalSkipped: UInt64) -> [UInt8] {
-    var out: [UInt8] = []
-    out.reserveCapacity(quote.count + 24)
-    out.append(0x0A)
-    appendVarint(UInt64(quote.count), to: &out)
-    out.append(contentsOf: quote)
-    if sequence != 0 {
-      out.append(0x10)
-      appendVarint(sequence, to: &out)
-    }
-    if skipped != 0 {
-      out.append(0x18)
-      appendVarint(skipped, to: &out)
-    }
-    if totalSkipped != 0 {
-      out.append(0x20)
-      appendVarint(totalSkipped, to: &out)
-    }
-    return out
+  /// The response's size in bytes (what ``write(quote:sequence:skipped:totalSkipped:into:)``
+  /// writes).
+  static func responseLength(quoteLength: Int, sequence: UInt64, skipped: UInt64, totalSkipped: UInt64) -> Int {
+    var length = 1 &+ varintLength(UInt64(quoteLength)) &+ quoteLength
+    if sequence != 0 { length &+= 1 &+ varintLength(sequence) }
+    if skipped != 0 { length &+= 1 &+ varintLength(skipped) }
+    if totalSkipped != 0 { length &+= 1 &+ varintLength(totalSkipped) }
+    return length
   }
 
-  static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
-    var value = value
-    while value >= 0x80 {
-      out.append(UInt8(truncatingIfNeeded: value) | 0x80)
-      value >>= 7
+  /// Writes the response into `out`, whose count must be ``responseLength(quoteLength:sequence:skipped:totalSkipped:)``.
+  static func write(
+    quote: [UInt8], sequence: UInt64, skipped: UInt64, totalSkipped: UInt64, into out: UnsafeMutableRawBufferPointer
+  ) {
+    var at = 0
+    func byte(_ value: UInt8) {
+      out[at] = value
+      at &+= 1
     }
-    out.append(UInt8(value))
+    func varint(_ value: UInt64) {
+      var value = value
+      while value >= 0x80 {
+        byte(UInt8(truncatingIfNeeded: value) | 0x80)
+        value >>= 7
+      }
+      byte(UInt8(value))
+    }
+    byte(0x0A)
+    varint(UInt64(quote.count))
+    quote.withUnsafeBytes { bytes in
+      UnsafeMutableRawBufferPointer(rebasing: out[at..<(at &+ bytes.count)]).copyMemory(from: bytes)
+    }
+    at &+= quote.count
+    if sequence != 0 {
+      byte(0x10)
+      varint(sequence)
+    }
+    if skipped != 0 {
+      byte(0x18)
+      varint(skipped)
+    }
+    if totalSkipped != 0 {
+      byte(0x20)
+      varint(totalSkipped)
+    }
+    precondition(at == out.count, "the response's length was computed wrong")
+  }
+
+  /// The response as an array of its own (tests; the stream writes in place).
+  static func response(quote: [UInt8], sequence: UInt64, skipped: UInt64, totalSkipped: UInt64) -> [UInt8] {
+    let length = responseLength(quoteLength: quote.count, sequence: sequence, skipped: skipped, totalSkipped: totalSkipped)
+    return [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
+      write(quote: quote, sequence: sequence, skipped: skipped, totalSkipped: totalSkipped, into: UnsafeMutableRawBufferPointer(buffer))
+      count = length
+    }
+  }
+
+  /// Bytes in the protobuf varint encoding of `value` (1–10).
+  static func varintLength(_ value: UInt64) -> Int {
+    // 7 bits per byte; 0 still takes one byte.
+    (64 &- (value | 1).leadingZeroBitCount &+ 6) / 7
   }
 }

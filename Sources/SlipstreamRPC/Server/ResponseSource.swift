@@ -20,6 +20,13 @@ public protocol ResponseSource: AnyObject, Sendable {
   /// one thread at a time.
   func takeReady() -> [[UInt8]]
 
+  /// Writes the messages ready now through `writer`, oldest first (nothing when there are
+  /// none). Called by one thread at a time, instead of ``takeReady()`` by transports that
+  /// frame messages straight into their output. The default writes ``takeReady()``'s
+  /// messages; a source that builds its messages can write them in place (no array per
+  /// message, none per take).
+  func takeReady(into writer: inout some ResponseMessageWriter)
+
   /// True once the source has no message left and will produce none: checked after
   /// ``takeReady()`` (whose messages are sent first), it makes `send(from:)` return so the
   /// handler can end the call. A source that only ends with its call keeps the default,
@@ -30,6 +37,42 @@ public protocol ResponseSource: AnyObject, Sendable {
 extension ResponseSource {
   /// Never finished: the source sends until the call ends.
   public var isFinished: Bool { false }
+
+  public func takeReady(into writer: inout some ResponseMessageWriter) {
+    for message in takeReady() {
+      writer.writeMessage(length: message.count) { out in
+        message.withUnsafeBytes { out.copyMemory(from: $0) }
+      }
+    }
+  }
+}
+
+/// Where a ``ResponseSource`` writes its ready messages (``ResponseSource/takeReady(into:)``):
+/// each call appends one whole serialized message, which the writer frames.
+public protocol ResponseMessageWriter {
+  /// Appends one message of exactly `length` bytes.
+  /// - Parameters:
+  ///   - length: The message's size in bytes.
+  ///   - body: Writes the message into the buffer it is given, whose count is `length`;
+  ///     it must set every byte.
+  mutating func writeMessage(length: Int, _ body: (UnsafeMutableRawBufferPointer) -> Void)
+}
+
+/// A ``ResponseMessageWriter`` that keeps each message as an array of its own: what
+/// ``ResponseSource/takeReady()`` returns, for a source that implements
+/// ``ResponseSource/takeReady(into:)`` and for tests.
+public struct ResponseMessageArray: ResponseMessageWriter {
+  /// The messages written, oldest first.
+  public var messages: [[UInt8]] = []
+
+  public init() {}
+
+  public mutating func writeMessage(length: Int, _ body: (UnsafeMutableRawBufferPointer) -> Void) {
+    messages.append([UInt8](unsafeUninitializedCapacity: length) { buffer, count in
+      body(UnsafeMutableRawBufferPointer(buffer))
+      count = length
+    })
+  }
 }
 
 extension ServerCallResponder {

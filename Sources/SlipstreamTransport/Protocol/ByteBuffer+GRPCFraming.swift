@@ -1,4 +1,5 @@
 import NIOCore
+import SlipstreamRPC
 import SlipstreamWire
 
 extension ByteBufferAllocator {
@@ -38,5 +39,36 @@ extension ByteBuffer {
     writeInteger(UInt8(0))
     writeInteger(UInt32(truncatingIfNeeded: payload.count))
     writeBytes(payload)
+  }
+}
+
+/// Frames the messages a ``ResponseSource`` writes (``ResponseSource/takeReady(into:)``)
+/// straight into one buffer, one DATA frame's worth: no array per message. Identity encoding
+/// only; a compressing stream frames the source's ``ResponseSource/takeReady()`` instead.
+struct GRPCMessageBufferWriter: ResponseMessageWriter {
+  private let allocator: ByteBufferAllocator
+  /// The framed messages; nil until the first one.
+  private(set) var buffer: ByteBuffer?
+  /// Set when a message could not be framed (longer than a gRPC length prefix can say);
+  /// later messages are dropped too, and the caller resets the stream.
+  private(set) var failure: WireError?
+
+  init(allocator: ByteBufferAllocator) {
+    self.allocator = allocator
+  }
+
+  mutating func writeMessage(length: Int, _ body: (UnsafeMutableRawBufferPointer) -> Void) {
+    guard failure == nil else { return }
+    guard length >= 0, length <= Int(UInt32.max) else {
+      failure = WireError(.messageTooLarge(length: length, limit: Int(UInt32.max)))
+      return
+    }
+    if buffer == nil { buffer = allocator.buffer(capacity: MessageFramer.prefixLength &+ length) }
+    buffer!.writeInteger(UInt8(0))
+    buffer!.writeInteger(UInt32(truncatingIfNeeded: length))
+    buffer!.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { out in
+      body(UnsafeMutableRawBufferPointer(rebasing: out[..<length]))
+      return length
+    }
   }
 }

@@ -259,12 +259,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     if let source = state.source, http2.isWritable(id) {
       // Everything the source holds goes out in one DATA frame; while the stream is full
       // nothing is taken, so the source keeps conflating (writability brings us back).
-      let messages = source.takeReady()
-      if !messages.isEmpty {
-        guard sendOrReset(state, "The response", {
-          try http2.sendData(id, try allocator.grpcMessages(messages, framer: &state.framer), endStream: false)
-        }) else { return }
-      }
+      guard sendOrReset(state, "The response", { try sendReady(from: source, state: state) }) else { return }
       if source.isFinished {
         // Its last message is out: the handler goes on to end the call.
         state.source = nil
@@ -272,6 +267,22 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
       }
     }
     state.responses.setWritable(http2.isWritable(id))
+  }
+
+  /// Sends what `source` has ready as one DATA frame (nothing when it has nothing): framed
+  /// as the source writes it, or from its message arrays on a compressing stream.
+  private func sendReady(from source: any ResponseSource, state: ServerStreamState) throws {
+    let framed: ByteBuffer?
+    if state.framer.compression == .identity {
+      var writer = GRPCMessageBufferWriter(allocator: allocator)
+      source.takeReady(into: &writer)
+      if let failure = writer.failure { throw failure }
+      framed = writer.buffer
+    } else {
+      let messages = source.takeReady()
+      framed = messages.isEmpty ? nil : try allocator.grpcMessages(messages, framer: &state.framer)
+    }
+    if let framed { try http2.sendData(state.id, framed, endStream: false) }
   }
 
   private func sendResponseHeaders(_ headers: Metadata, state: ServerStreamState) throws {

@@ -58,7 +58,7 @@ struct QuoteHubTests {
     }
     hub.publish(quote("MSFT", bid: "3", ask: "4"))
     hub.publish(quote("AAPL", bid: "1.5", ask: "2"))
-    let (deliveries, _, total, _) = try #require(mailbox.takeAll())
+    let (deliveries, _, total, _) = try #require(take(mailbox))
     #expect(deliveries.map(\.quote.quote.symbol) == [sym("AAPL"), sym("MSFT")])
     #expect(deliveries[0].quote.quote.bid == "1.5")
     #expect(deliveries[0].quote.sequence == 1_001)
@@ -73,7 +73,7 @@ struct QuoteHubTests {
     hub.publish(quote("AAPL", bid: "1", ask: "2"))
     let mailbox = QuoteMailbox(client: "c", symbols: [sym("AAPL"), sym("MSFT")])
     hub.attach(mailbox, to: [sym("AAPL"), sym("MSFT")], snapshot: true)
-    let (deliveries, _, _, _) = try #require(mailbox.takeAll())
+    let (deliveries, _, _, _) = try #require(take(mailbox))
     #expect(deliveries.map(\.quote.quote.symbol) == [sym("AAPL")])
   }
 
@@ -91,16 +91,16 @@ struct QuoteHubTests {
     #expect(hub.end(client: "c", symbol: sym("AAPL"), reason: .evicted, detail: "again").isEmpty)  // not carried any more
     hub.publish(quote("AAPL", bid: "1.1", ask: "2"))
     #expect(hub.listenerCount(sym("AAPL")) == 1)  // the other client's stream still listens
-    let (deliveries, endings, _, finished) = try #require(mailbox.takeAll())
+    let (deliveries, endings, _, finished) = try #require(take(mailbox))
     #expect(deliveries.map(\.quote.quote.bid) == ["1"])
     #expect(endings == [QuoteMailbox.Ending(symbol: sym("AAPL"), reason: .evicted, detail: "why", symbolsLeft: 1)])
     #expect(!finished && !mailbox.isFinished && mailbox.lastEnding == nil)
-    #expect(other.takeAll()?.deliveries.count == 1)
+    #expect(take(other)?.deliveries.count == 1)
     // Ending the last symbol wakes the (empty) reader; the mailbox finishes once it is taken.
     let wake = hub.end(client: "c", symbol: sym("MSFT"), reason: .unsubscribed, detail: "bye")
     #expect(wake.count == 1)
     #expect(!mailbox.isFinished)
-    let last = try #require(mailbox.takeAll())
+    let last = try #require(take(mailbox))
     #expect(last.endings.map(\.symbolsLeft) == [0] && last.finished)
     #expect(mailbox.isFinished && mailbox.lastEnding?.reason == .unsubscribed)
     #expect(hub.listenerCount(sym("MSFT")) == 0)
@@ -114,7 +114,7 @@ struct QuoteHubTests {
     closed.close()
     hub.publish(quote("AAPL", bid: "1", ask: "2"))
     #expect(hub.end(client: "c", symbol: sym("AAPL"), reason: .evicted, detail: "why").isEmpty)
-    #expect(closed.takeAll() == nil)
+    #expect(take(closed) == nil)
   }
 
   @Test("the reader is woken once when its mailbox stops being empty, not per quote, and not after close")
@@ -128,10 +128,10 @@ struct QuoteHubTests {
     hub.publish(quote("MSFT", bid: "1", ask: "2"))
     hub.publish(quote("AAPL", bid: "1.1", ask: "2"))
     #expect(wakes.withLock { $0 } == 1)
-    #expect(mailbox.takeAll()?.deliveries.count == 2)
+    #expect(take(mailbox)?.deliveries.count == 2)
     hub.publish(quote("AAPL", bid: "1.2", ask: "2"))
     #expect(wakes.withLock { $0 } == 2)
-    _ = mailbox.takeAll()
+    _ = take(mailbox)
     mailbox.close()
     hub.publish(quote("AAPL", bid: "1.3", ask: "2"))
     #expect(wakes.withLock { $0 } == 2)
@@ -164,7 +164,7 @@ struct QuoteHubTests {
 @Suite("StreamQuotesResponse envelope written around a pre-encoded quote")
 struct StreamQuoteEncodingTests {
   @Test("decodes to the same message swift-protobuf would build",
-        arguments: [(1, 0, 0), (300, 5, 70_000), (UInt64.max, 1, UInt64.max)] as [(UInt64, UInt64, UInt64)])
+        arguments: [(1, 0, 0), (127, 128, 16_383), (16_384, 5, 70_000), (UInt64.max, 1, UInt64.max), (0, 0, 0)] as [(UInt64, UInt64, UInt64)])
   func matchesProtobuf(sequence: UInt64, skipped: UInt64, total: UInt64) throws {
     var wireQuote = Slipstream_Types_V1_Quote()
     wireQuote.symbol.ticker = "AAPL"
@@ -180,4 +180,13 @@ struct StreamQuoteEncodingTests {
     #expect(try Slipstream_Pricing_V1_StreamQuotesResponse(serializedBytes: bytes) == expected)
     #expect(bytes == (try expected.serializedBytes() as [UInt8]))
   }
+}
+
+/// One take of `mailbox`, as the stream source makes it.
+private func take(
+  _ mailbox: QuoteMailbox
+) -> (deliveries: [QuoteMailbox.Delivery], endings: [QuoteMailbox.Ending], totalSkipped: UInt64, finished: Bool)? {
+  var deliveries: [QuoteMailbox.Delivery] = []
+  guard let taken = mailbox.takeAll(into: &deliveries) else { return nil }
+  return (deliveries, taken.endings, taken.totalSkipped, taken.finished)
 }
