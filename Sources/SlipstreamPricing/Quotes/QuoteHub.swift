@@ -41,9 +41,15 @@ public final class QuoteHub: Sendable {
     let slot: Int
   }
 
+  /// The mailboxes listening to one symbol and the cell they read its latest quote from.
+  private struct Listeners {
+    let cell: LatestQuoteCell
+    var mailboxes: [ObjectIdentifier: Listener] = [:]
+  }
+
   private struct State {
     var latest: [Symbol: CachedQuote] = [:]
-    var listeners: [Symbol: [ObjectIdentifier: Listener]] = [:]
+    var listeners: [Symbol: Listeners] = [:]
     var statistics = QuoteHubStatistics()
     /// Symbols quotes are accepted for; nil accepts all (no subscription gate).
     var accepting: Set<Symbol>?
@@ -70,7 +76,9 @@ public final class QuoteHub: Sendable {
   func setAccepting(_ symbols: Set<Symbol>) {
     state.withLock { state in
       state.accepting = symbols
-      state.latest = state.latest.filter { symbols.contains($0.key) }
+      // A symbol still listened to keeps its quote, so its sequence numbers (which the
+      // listeners count skipped quotes by) never restart.
+      state.latest = state.latest.filter { symbols.contains($0.key) || state.listeners[$0.key] != nil }
     }
   }
 
@@ -97,11 +105,12 @@ public final class QuoteHub: Sendable {
       state.latest[quote.symbol] = cached
       state.statistics.accepted += 1
       guard let listeners = state.listeners[quote.symbol] else { return [] }
-      state.statistics.offered += UInt64(listeners.count)
+      listeners.cell.set(cached)
+      state.statistics.offered += UInt64(listeners.mailboxes.count)
       var wakes: [@Sendable () -> Void] = []
-      wakes.reserveCapacity(listeners.count)
-      for listener in listeners.values {
-        if let wake = listener.mailbox.offer(cached, slot: listener.slot) { wakes.append(wake) }
+      wakes.reserveCapacity(listeners.mailboxes.count)
+      for listener in listeners.mailboxes.values {
+        if let wake = listener.mailbox.offer(slot: listener.slot) { wakes.append(wake) }
       }
       return wakes
     }
@@ -120,8 +129,11 @@ public final class QuoteHub: Sendable {
     state.withLock { state in
       for symbol in symbols {
         guard let slot = mailbox.slot(of: symbol) else { continue }
-        state.listeners[symbol, default: [:]][key] = Listener(mailbox: mailbox, slot: slot)
-        if snapshot, let cached = state.latest[symbol] { _ = mailbox.offer(cached, slot: slot) }
+        if state.listeners[symbol] == nil {
+          state.listeners[symbol] = Listeners(cell: LatestQuoteCell(state.latest[symbol]))
+        }
+        state.listeners[symbol]!.mailboxes[key] = Listener(mailbox: mailbox, slot: slot)
+        mailbox.attach(slot: slot, to: state.listeners[symbol]!.cell, snapshot: snapshot)
       }
     }
   }
@@ -131,8 +143,8 @@ public final class QuoteHub: Sendable {
     let key = ObjectIdentifier(mailbox)
     state.withLock { state in
       for symbol in Array(state.listeners.keys) {
-        state.listeners[symbol]?[key] = nil
-        if state.listeners[symbol]?.isEmpty == true { state.listeners[symbol] = nil }
+        state.listeners[symbol]?.mailboxes[key] = nil
+        if state.listeners[symbol]?.mailboxes.isEmpty == true { state.listeners[symbol] = nil }
       }
     }
   }
@@ -145,20 +157,20 @@ public final class QuoteHub: Sendable {
       guard let listeners = state.listeners[symbol] else { return [] }
       var wakes: [@Sendable () -> Void] = []
       var kept: [ObjectIdentifier: Listener] = [:]
-      for (key, listener) in listeners {
+      for (key, listener) in listeners.mailboxes {
         guard listener.mailbox.client == client else {
           kept[key] = listener
           continue
         }
         if let wake = listener.mailbox.end(symbol, reason: reason, detail: detail) { wakes.append(wake) }
       }
-      state.listeners[symbol] = kept.isEmpty ? nil : kept
+      state.listeners[symbol] = kept.isEmpty ? nil : Listeners(cell: listeners.cell, mailboxes: kept)
       return wakes
     }
   }
 
   /// Number of mailboxes listening to `symbol`.
-  func listenerCount(_ symbol: Symbol) -> Int { state.withLock { $0.listeners[symbol]?.count ?? 0 } }
+  func listenerCount(_ symbol: Symbol) -> Int { state.withLock { $0.listeners[symbol]?.mailboxes.count ?? 0 } }
 
   private static func validate(_ quote: Quote) -> DroppedQuoteReason? {
     do {

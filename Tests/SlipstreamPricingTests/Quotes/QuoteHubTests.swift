@@ -77,6 +77,54 @@ struct QuoteHubTests {
     #expect(deliveries.map(\.quote.quote.symbol) == [sym("AAPL")])
   }
 
+  @Test("quotes before the attach are not counted as skipped; a snapshot starts at the cached quote")
+  func skippedCountsStartAtTheAttach() throws {
+    let hub = QuoteHub(source: "test")
+    for _ in 0..<5 { hub.publish(quote("AAPL", bid: "1", ask: "2")) }
+    let late = QuoteMailbox(client: "c", symbols: [sym("AAPL")])
+    let snapshot = QuoteMailbox(client: "d", symbols: [sym("AAPL")])
+    hub.attach(late, to: [sym("AAPL")], snapshot: false)
+    hub.attach(snapshot, to: [sym("AAPL")], snapshot: true)
+    let first = try #require(take(snapshot))
+    #expect(first.deliveries.map(\.quote.sequence) == [5] && first.deliveries.map(\.skipped) == [0])
+    #expect(take(late) == nil)
+    hub.publish(quote("AAPL", bid: "1.1", ask: "2"))
+    hub.publish(quote("AAPL", bid: "1.2", ask: "2"))
+    for mailbox in [late, snapshot] {
+      let next = try #require(take(mailbox))
+      #expect(next.deliveries.map(\.quote.sequence) == [7] && next.deliveries.map(\.skipped) == [1])
+      #expect(next.totalSkipped == 1)
+    }
+  }
+
+  @Test("an offer that comes after a take already sent the latest quote sends nothing twice")
+  func lateOfferSendsNothingTwice() throws {
+    let hub = QuoteHub(source: "test")
+    let mailbox = QuoteMailbox(client: "c", symbols: [sym("AAPL")])
+    hub.attach(mailbox, to: [sym("AAPL")], snapshot: false)
+    hub.publish(quote("AAPL", bid: "1", ask: "2"))
+    #expect(take(mailbox)?.deliveries.count == 1)
+    // The publisher of a newer quote sets the shared cell, then offers: a take between the
+    // two sends the newer quote, and the offer then finds nothing new.
+    _ = mailbox.offer(slot: try #require(mailbox.slot(of: sym("AAPL"))))
+    let again = try #require(take(mailbox))
+    #expect(again.deliveries.isEmpty && again.totalSkipped == 0)
+  }
+
+  @Test("a symbol still listened to keeps its cached quote when it leaves the accepted set (its sequence goes on)")
+  func listenedSymbolKeepsItsSequence() throws {
+    let hub = QuoteHub(source: "test")
+    let mailbox = QuoteMailbox(client: "c", symbols: [sym("AAPL")])
+    hub.attach(mailbox, to: [sym("AAPL")], snapshot: false)
+    hub.publish(quote("AAPL", bid: "1", ask: "2"))
+    _ = take(mailbox)
+    hub.setAccepting([])
+    hub.setAccepting([sym("AAPL")])
+    hub.publish(quote("AAPL", bid: "1.1", ask: "2"))
+    let next = try #require(take(mailbox))
+    #expect(next.deliveries.map(\.quote.sequence) == [2] && next.deliveries.map(\.skipped) == [0])
+  }
+
   @Test("an ended symbol gets a notice after its pending quote, then nothing; the last one finishes the mailbox")
   func endedSymbols() throws {
     let hub = QuoteHub(source: "test")
