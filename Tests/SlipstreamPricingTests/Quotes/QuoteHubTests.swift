@@ -99,11 +99,7 @@ struct QuoteHubTests {
 
   @Test("an offer that comes after a take already sent the latest quote sends nothing twice")
   func lateOfferSendsNothingTwice() throws {
-    let hub = QuoteHub(source: "test")
-    let mailbox = QuoteMailbox(client: "c", symbols: [sym("AAPL")])
-    hub.attach(mailbox, to: [sym("AAPL")], snapshot: false)
-    hub.publish(quote("AAPL", bid: "1", ask: "2"))
-    #expect(take(mailbox)?.deliveries.count == 1)
+    let (_, mailbox) = hubWithOneQuoteTaken()
     // The publisher of a newer quote sets the shared cell, then offers: a take between the
     // two sends the newer quote, and the offer then finds nothing new.
     _ = mailbox.offer(slot: try #require(mailbox.slot(of: sym("AAPL"))))
@@ -113,11 +109,7 @@ struct QuoteHubTests {
 
   @Test("a symbol still listened to keeps its cached quote when it leaves the accepted set (its sequence goes on)")
   func listenedSymbolKeepsItsSequence() throws {
-    let hub = QuoteHub(source: "test")
-    let mailbox = QuoteMailbox(client: "c", symbols: [sym("AAPL")])
-    hub.attach(mailbox, to: [sym("AAPL")], snapshot: false)
-    hub.publish(quote("AAPL", bid: "1", ask: "2"))
-    _ = take(mailbox)
+    let (hub, mailbox) = hubWithOneQuoteTaken()
     hub.setAccepting([])
     hub.setAccepting([sym("AAPL")])
     hub.publish(quote("AAPL", bid: "1.1", ask: "2"))
@@ -237,4 +229,14 @@ private func take(
   var deliveries: [QuoteMailbox.Delivery] = []
   guard let taken = mailbox.takeAll(into: &deliveries) else { return nil }
   return (deliveries, taken.endings, taken.totalSkipped, taken.finished)
+}
+
+/// A hub with one stream on AAPL that has taken the hub's one AAPL quote.
+private func hubWithOneQuoteTaken() -> (QuoteHub, QuoteMailbox) {
+  let hub = QuoteHub(source: "test")
+  let mailbox = QuoteMailbox(client: "c", symbols: [sym("AAPL")])
+  hub.attach(mailbox, to: [sym("AAPL")], snapshot: false)
+  hub.publish(quote("AAPL", bid: "1", ask: "2"))
+  #expect(take(mailbox)?.deliveries.count == 1)
+  return (hub, mailbox)
 }
