@@ -155,6 +155,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
 
   func http2StreamWritabilityChanged(_ id: HTTP2StreamID, isWritable: Bool) {
     guard let state = streams[id.rawValue] else { return }
+    state.reportedWritable = isWritable
     state.responses.setWritable(isWritable)
     // A stream fed by a source was left alone while full: collect what is ready now (in a
     // later loop task, outside nghttp2's callback).
@@ -218,8 +219,12 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
   /// buffer and one hand-off, not one per message.
   func drain(_ id: HTTP2StreamID) {
     guard let state = streams[id.rawValue] else { return }
+    // One reference for the whole drain (each use of the property retains and releases).
+    let http2 = self.http2
     /// Messages framed but not handed to HTTP/2 yet.
     var framed: ByteBuffer?
+    /// Whether the queue had anything (taking it made room for waiting writers).
+    var tookItems = false
     /// Hands `framed` to HTTP/2; false when the stream had to be reset.
     func sendFramed() -> Bool {
       guard let buffer = framed else { return true }
@@ -227,6 +232,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
       return sendOrReset(state, "The response", { try http2.sendData(id, buffer, endStream: false) })
     }
     for item in state.responses.takeAll() {
+      tookItems = true
       guard !state.finished else { break }
       // Every item but a message first hands over the messages framed before it.
       switch item {
@@ -259,19 +265,25 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     if let source = state.source, http2.isWritable(id) {
       // Everything the source holds goes out in one DATA frame; while the stream is full
       // nothing is taken, so the source keeps conflating (writability brings us back).
-      guard sendOrReset(state, "The response", { try sendReady(from: source, state: state) }) else { return }
+      guard sendOrReset(state, "The response", { try sendReady(from: source, state: state, http2: http2) }) else { return }
       if source.isFinished {
         // Its last message is out: the handler goes on to end the call.
         state.source = nil
         state.responses.finishSource()
       }
     }
-    state.responses.setWritable(http2.isWritable(id))
+    // Unchanged writability and nothing taken (a source's stream, drained once per tick):
+    // no writer can be waiting for room that this would release.
+    let writable = http2.isWritable(id)
+    if tookItems || writable != state.reportedWritable {
+      state.reportedWritable = writable
+      state.responses.setWritable(writable)
+    }
   }
 
   /// Sends what `source` has ready as one DATA frame (nothing when it has nothing): framed
   /// as the source writes it, or from its message arrays on a compressing stream.
-  private func sendReady(from source: any ResponseSource, state: ServerStreamState) throws {
+  private func sendReady(from source: any ResponseSource, state: ServerStreamState, http2: HTTP2ConnectionHandler) throws {
     let framed: ByteBuffer?
     if state.framer.compression == .identity {
       var writer = GRPCMessageBufferWriter(allocator: allocator)
@@ -430,6 +442,8 @@ final class ServerStreamState {
   var headersSent = false
   var finished = false
   let responses: ResponseQueue
+  /// The writability last given to `responses` (which starts writable).
+  var reportedWritable = true
   /// The metadata the handler sets (its `ServerContext.response`), read if the deadline ends
   /// the call.
   let response: ResponseMetadata
