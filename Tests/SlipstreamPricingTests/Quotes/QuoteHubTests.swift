@@ -107,6 +107,49 @@ struct QuoteHubTests {
     #expect(again.deliveries.isEmpty && again.totalSkipped == 0)
   }
 
+  @Test("a reader taking while the hub publishes gets each quote at most once, in order, and the last one; skipped + delivered = published")
+  func concurrentTakesNeverRepeatOrLose() async throws {
+    let hub = QuoteHub(source: "test")
+    let mailbox = QuoteMailbox(client: "c", symbols: [sym("AAPL"), sym("MSFT")])
+    hub.attach(mailbox, to: [sym("AAPL"), sym("MSFT")], snapshot: false)
+    let published = 20_000
+    let done = Atomic<Bool>(false)
+    let publisher = Task.detached {
+      for i in 0..<published {
+        hub.publish(quote(i.isMultiple(of: 2) ? "AAPL" : "MSFT", bid: "1.\(i % 100)", ask: "2"))
+      }
+      done.store(true, ordering: .releasing)
+    }
+    var last: [Symbol: UInt64] = [:]
+    var delivered = 0
+    var skipped: UInt64 = 0
+    var deliveries: [QuoteMailbox.Delivery] = []
+    // Take while the publisher runs, then once more after it finished.
+    while true {
+      let finished = done.load(ordering: .acquiring)
+      deliveries.removeAll(keepingCapacity: true)
+      _ = mailbox.takeAll(into: &deliveries)
+      for delivery in deliveries {
+        let symbol = delivery.quote.quote.symbol
+        let previous = last[symbol] ?? 0
+        guard delivery.quote.sequence > previous else {
+          Issue.record("\(symbol): sequence \(delivery.quote.sequence) after \(previous) (repeated or went back)")
+          continue
+        }
+        #expect(delivery.skipped == delivery.quote.sequence - previous - 1)
+        last[symbol] = delivery.quote.sequence
+        skipped += delivery.skipped
+      }
+      delivered += deliveries.count
+      if finished { break }
+      await Task.yield()
+    }
+    await publisher.value
+    #expect(last == [sym("AAPL"): UInt64(published / 2), sym("MSFT"): UInt64(published / 2)])
+    #expect(UInt64(delivered) + skipped == UInt64(published))
+    #expect(mailbox.totalSkipped == skipped)
+  }
+
   @Test("a symbol still listened to keeps its cached quote when it leaves the accepted set (its sequence goes on)")
   func listenedSymbolKeepsItsSequence() throws {
     let (hub, mailbox) = hubWithOneQuoteTaken()
