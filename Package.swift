@@ -378,6 +378,7 @@ let package = Package(
     .testTarget(
       name: "SlipstreamInteropTests",
       dependencies: [
+        "SlipstreamTestSupport",
         "SlipstreamInterop",
         "SlipstreamAPI",
         "SlipstreamRPC",

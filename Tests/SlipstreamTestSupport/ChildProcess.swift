@@ -56,23 +56,11 @@ public final class ChildProcess: Sendable {
       exitSink.finish()
     }
     try process.run()
-    let handle = output.fileHandleForReading
     let printed = self.printed
-    Thread {
-      var pending = Data()
-      while true {
-        let chunk = handle.availableData
-        if chunk.isEmpty { break }
-        pending.append(chunk)
-        while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-          let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
-          printed.lines.withLock { $0.append(line) }
-          linesSink.yield(line)
-          pending = Data(pending[(newline + 1)...])
-        }
-      }
-      linesSink.finish()
-    }.start()
+    readLines(from: output.fileHandleForReading, line: { line in
+      printed.lines.withLock { $0.append(line) }
+      linesSink.yield(line)
+    }, end: { linesSink.finish() })
   }
 
   /// The next line of stdout, or nil at its end.

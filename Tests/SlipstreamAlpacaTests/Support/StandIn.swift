@@ -54,20 +54,7 @@ final class StandIn: Sendable {
     process.standardError = FileHandle.standardError
     try process.run()
     let lines = Mailbox<String>()
-    let handle = output.fileHandleForReading
-    Thread {
-      var pending = Data()
-      while true {
-        let chunk = handle.availableData
-        if chunk.isEmpty { break }
-        pending.append(chunk)
-        while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-          lines.put(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
-          pending = Data(pending[(newline + 1)...])
-        }
-      }
-      lines.finish()
-    }.start()
+    readLines(from: output.fileHandleForReading, line: { lines.put($0) }, end: { lines.finish() })
     let first = try await withTimeout(seconds: 20, "the stand-in's port") { await lines.take() }
     guard let first, first.hasPrefix("PORT "), let port = Int(first.dropFirst(5)) else {
       process.terminate()

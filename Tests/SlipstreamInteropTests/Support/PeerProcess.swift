@@ -1,4 +1,5 @@
 import Foundation
+import SlipstreamTestSupport
 import Synchronization
 
 /// Why a peer process did not do what a test needed.
@@ -42,30 +43,10 @@ final class PeerProcess: Sendable {
       exitSink.finish()
     }
     try process.run()
-    // Read on a thread of its own until EOF, not through a readability handler: with all
-    // suites in parallel, libdispatch's event loop crashed on a handler's pipe (the same
-    // fix as the ledger-service tests' and ChildProcess's reader).
-    let handle = pipe.fileHandleForReading
-    Thread {
-      while true {
-        let data = handle.availableData
-        if data.isEmpty {
-          lineSink.finish()
-          return
-        }
-        let complete: [String] = output.pending.withLock { buffer in
-          buffer.append(contentsOf: data)
-          var result: [String] = []
-          while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-            result.append(String(decoding: buffer[..<newline], as: UTF8.self))
-            buffer.removeSubrange(...newline)
-          }
-          return result
-        }
-        output.lines.withLock { $0.append(contentsOf: complete) }
-        for line in complete { lineSink.yield(line) }
-      }
-    }.start()
+    readLines(from: pipe.fileHandleForReading, line: { line in
+      output.lines.withLock { $0.append(line) }
+      lineSink.yield(line)
+    }, end: { lineSink.finish() })
   }
 
   /// Everything the process printed so far.
@@ -128,8 +109,7 @@ final class PeerProcess: Sendable {
   }
 }
 
-/// The bytes of an unfinished line and the complete lines a process printed.
+/// The lines a process printed, shared with its reader thread.
 private final class OutputLog: Sendable {
-  let pending = Mutex<[UInt8]>([])
   let lines = Mutex<[String]>([])
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SlipstreamTestSupport
 import Synchronization
 
 /// Runs `python/memory_peer.py`: many well-behaved connections (or streams) held open while a
@@ -52,16 +53,7 @@ enum MemoryPeer {
     process.terminationHandler = { exited.yield($0.terminationStatus) }
     let ready = ReadyLine()
     try process.run()
-    // Read on a thread of its own until EOF, not through a pipe readability handler: a run
-    // with all suites in parallel crashed inside libdispatch's event loop with one.
-    let reader = output.fileHandleForReading
-    Thread {
-      while true {
-        let data = reader.availableData
-        ready.append(data)
-        if data.isEmpty { return }
-      }
-    }.start()
+    readLines(from: output.fileHandleForReading, line: { ready.deliver($0) }, end: { ready.deliver(nil) })
     defer {
       if process.isRunning { process.terminate() }
     }
@@ -91,24 +83,18 @@ enum MemoryPeer {
 /// The first line a child prints, or nil once its output ends without one.
 private final class ReadyLine: Sendable {
   private struct State {
-    var bytes: [UInt8] = []
     var line: String??
     var waiter: CheckedContinuation<String?, Never>?
   }
   private let state = Mutex(State())
 
-  func append(_ data: Data) {
-    let (waiter, line) = state.withLock { state -> (CheckedContinuation<String?, Never>?, String?) in
-      guard state.line == nil else { return (nil, nil) }
-      if data.isEmpty {
-        state.line = .some(nil)
-      } else {
-        state.bytes.append(contentsOf: data)
-        guard let newline = state.bytes.firstIndex(of: UInt8(ascii: "\n")) else { return (nil, nil) }
-        state.line = String(decoding: state.bytes[..<newline], as: UTF8.self)
-      }
+  /// A line the child printed, or nil at the end of its output; only the first counts.
+  func deliver(_ line: String?) {
+    let waiter = state.withLock { state -> CheckedContinuation<String?, Never>? in
+      guard state.line == nil else { return nil }
+      state.line = .some(line)
       defer { state.waiter = nil }
-      return (state.waiter, state.line ?? nil)
+      return state.waiter
     }
     waiter?.resume(returning: line)
   }
