@@ -112,7 +112,7 @@ struct RPCServerTests {
     await done.wait(for: 1)
     let feederEnded = ended.load(ordering: .relaxed)
     #expect(feederEnded, "the feeder never ended")
-    #expect(!source.started.hasFired)
+    #expect(!source.wasStarted)
   }
 
   @Test func serverStreamingErrorIsThrownFromIteration() async throws {

@@ -12,6 +12,9 @@ package final class CountSignal: Sendable {
 
   package init() {}
 
+  /// The count so far.
+  package var count: Int { state.withLock { $0.count } }
+
   package func increment() {
     let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
       state.count += 1

@@ -10,26 +10,26 @@ public final class FeedSource: ResponseSource {
   }
 
   private let state = Mutex(State())
-  /// Fires when the transport has started the source.
-  package let started = Signal()
-  /// The same event for waiters that must stop when cancelled (a source the transport never
-  /// starts, e.g. because the call failed first).
-  private let startCount = CountSignal()
+  /// Counts the transport's starts (one); its waiters also stop when cancelled, so a source
+  /// the transport never starts (the call failed first) strands no task.
+  private let starts = CountSignal()
 
   public init() {}
 
   public func start(wake: @escaping @Sendable () -> Void) {
     state.withLock { $0.wake = wake }
-    started.fire()
-    startCount.increment()
+    starts.increment()
   }
 
   /// Returns once the transport has started the source (true) or the task is cancelled
   /// (false).
   package func waitUntilStarted() async -> Bool {
-    await startCount.wait(for: 1)
+    await starts.wait(for: 1)
     return !Task.isCancelled
   }
+
+  /// Whether the transport has started the source.
+  package var wasStarted: Bool { starts.count > 0 }
 
   /// Queues messages; wakes the transport (outside the lock) when nothing was queued.
   public func feed(_ messages: [String]) {
