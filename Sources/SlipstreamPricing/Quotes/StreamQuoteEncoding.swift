@@ -72,15 +72,6 @@ enum StreamQuoteEncoding {
     precondition(at == out.count, "the response's length was computed wrong")
   }
 
-  /// The response as an array of its own (tests; the stream writes in place).
-  static func response(quote: [UInt8], sequence: UInt64, skipped: UInt64, totalSkipped: UInt64) -> [UInt8] {
-    let length = responseLength(quoteLength: quote.count, sequence: sequence, skipped: skipped, totalSkipped: totalSkipped)
-    return [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
-      write(quote: quote, sequence: sequence, skipped: skipped, totalSkipped: totalSkipped, into: UnsafeMutableRawBufferPointer(buffer))
-      count = length
-    }
-  }
-
   /// Bytes in the protobuf varint encoding of `value` (1–10).
   static func varintLength(_ value: UInt64) -> Int {
     // 7 bits per byte; 0 still takes one byte.

@@ -253,8 +253,14 @@ struct StreamQuoteEncodingTests {
     wireQuote.symbol.ticker = "AAPL"
     wireQuote.bid.value = "189.95"
     wireQuote.timestampNs = 1_700_000_000_123_456_789
-    let bytes = StreamQuoteEncoding.response(
-      quote: try wireQuote.serializedBytes(), sequence: sequence, skipped: skipped, totalSkipped: total)
+    let quote: [UInt8] = try wireQuote.serializedBytes()
+    let length = StreamQuoteEncoding.responseLength(
+      quoteLength: quote.count, sequence: sequence, skipped: skipped, totalSkipped: total)
+    let bytes = [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
+      StreamQuoteEncoding.write(
+        quote: quote, sequence: sequence, skipped: skipped, totalSkipped: total, into: UnsafeMutableRawBufferPointer(buffer))
+      count = length
+    }
     var expected = Slipstream_Pricing_V1_StreamQuotesResponse()
     expected.quote = wireQuote
     expected.sequence = sequence
